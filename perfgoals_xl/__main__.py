@@ -1,0 +1,3 @@
+from perfgoals_xl.cli import main
+
+main()

@@ -1,0 +1,61 @@
+"""Check workbook files: read → tables → rules, one FileResult per file; a bad file never stops the others."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from perfgoals_xl.files import ReadError, read_workbook
+from perfgoals_xl.grid import Grid
+from perfgoals_xl.models import Finding, Table
+from perfgoals_xl.reader import read_tables
+from perfgoals_xl.rules import check_tables
+from perfgoals_xl.settings import Settings
+
+
+class FileError(BaseModel):
+    code: str
+    message: str  # Chinese, names the file
+
+
+class FileResult(BaseModel):
+    path: str
+    error: FileError | None = None
+    tables: list[Table] = []
+    findings: list[Finding] = []
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+def check_grids(grids: Iterable[Grid], settings: Settings | None = None) -> tuple[list[Table], list[Finding]]:
+    """The tables on these sheets and what the rules find in them (the host-independent core)."""
+    tables = [table for grid in grids for table in read_tables(grid)]
+    return tables, check_tables(tables, settings)
+
+
+def check_file(path: Path, settings: Settings | None = None) -> FileResult:
+    """One workbook file checked; unreadable files and files without a table come back with `error` set."""
+    try:
+        workbook = read_workbook(path)
+    except ReadError as exc:
+        return FileResult(path=str(path), error=FileError(code=exc.code, message=exc.message))
+    tables, findings = check_grids(workbook.grids, settings)
+    if not tables:
+        sheets = "、".join(f"“{grid.sheet}”" for grid in workbook.grids) or "（无工作表）"
+        message = f"文件“{path.name}”中没有找到绩效目标表（已查看工作表：{sheets}）。"
+        return FileResult(path=str(path), error=FileError(code="no_table", message=message))
+    return FileResult(path=str(path), tables=tables, findings=findings)
+
+
+def check_files(
+    paths: list[Path], settings: Settings | None = None, progress: Callable[[Path], None] | None = None
+) -> list[FileResult]:
+    results = []
+    for path in paths:
+        results.append(check_file(path, settings))
+        if progress is not None:
+            progress(path)
+    return results

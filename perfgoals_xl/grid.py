@@ -1,0 +1,120 @@
+"""Grid: one sheet's values as a 2-D list, where they start, and its merged ranges.
+
+Every host (a file read by python-calamine, a sheet read through xlwings) produces a Grid in one bulk
+read; the reader never sees a workbook. Rows and columns are 1-based sheet coordinates throughout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+CellValue = str | int | float | bool | date | datetime | time | None
+
+
+def column_letter(col: int) -> str:
+    """1 → A, 27 → AA."""
+    letters = ""
+    while col > 0:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def column_index(letters: str) -> int:
+    """A → 1, AA → 27."""
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - 64
+    return col
+
+
+def address(row: int, col: int) -> str:
+    """(74, 3) → 'C74'."""
+    return f"{column_letter(col)}{row}"
+
+
+def parse_address(text: str) -> tuple[int, int]:
+    """'C74' → (74, 3)."""
+    text = text.replace("$", "").upper()
+    letters = text.rstrip("0123456789")
+    return int(text[len(letters) :]), column_index(letters)
+
+
+@dataclass(frozen=True)
+class MergedRange:
+    """A merged block, inclusive, 1-based."""
+
+    top: int
+    left: int
+    bottom: int
+    right: int
+
+    def __contains__(self, cell: tuple[int, int]) -> bool:
+        row, col = cell
+        return self.top <= row <= self.bottom and self.left <= col <= self.right
+
+    @property
+    def ref(self) -> str:
+        return f"{address(self.top, self.left)}:{address(self.bottom, self.right)}"
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A sheet's cell values from `origin` on; empty cells are None."""
+
+    sheet: str
+    rows: Sequence[Sequence[CellValue]]
+    origin: tuple[int, int] = (1, 1)
+    merges: Sequence[MergedRange] = ()
+    _merge_index: dict[tuple[int, int], MergedRange] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for merged in self.merges:
+            for row in range(merged.top, merged.bottom + 1):
+                for col in range(merged.left, merged.right + 1):
+                    self._merge_index[(row, col)] = merged
+
+    @property
+    def first_row(self) -> int:
+        return self.origin[0]
+
+    @property
+    def first_col(self) -> int:
+        return self.origin[1]
+
+    @property
+    def last_row(self) -> int:
+        return self.origin[0] + len(self.rows) - 1
+
+    @property
+    def last_col(self) -> int:
+        width = max((len(r) for r in self.rows), default=0)
+        return self.origin[1] + width - 1
+
+    def value(self, row: int, col: int) -> CellValue:
+        """The value written in this very cell (None inside a merge, except at its anchor)."""
+        r, c = row - self.origin[0], col - self.origin[1]
+        if r < 0 or c < 0 or r >= len(self.rows):
+            return None
+        line = self.rows[r]
+        return line[c] if c < len(line) else None
+
+    def merge_at(self, row: int, col: int) -> MergedRange | None:
+        return self._merge_index.get((row, col))
+
+    def shown(self, row: int, col: int) -> CellValue:
+        """The value a reader sees in this cell: a merged range shows its anchor's value everywhere."""
+        merged = self.merge_at(row, col)
+        if merged is not None:
+            return self.value(merged.top, merged.left)
+        return self.value(row, col)
+
+    def row_values(self, row: int) -> Iterator[tuple[int, CellValue]]:
+        """(column, value) of the non-empty cells of a row."""
+        r = row - self.origin[0]
+        if 0 <= r < len(self.rows):
+            for offset, value in enumerate(self.rows[r]):
+                if value is not None:
+                    yield self.origin[1] + offset, value

@@ -1,0 +1,157 @@
+"""The pydantic models that every stage after the reader works on.
+
+Parsing ends in the reader: past it nothing sees raw cells. Every field remembers the text as written and
+its cell, so a finding can quote and point at it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from perfgoals_xl.grid import address
+
+Severity = Literal["error", "warning", "info"]
+QUANTITATIVE_OPERATORS = ("≥", "≤", "=", ">", "<")
+
+
+class Loc(BaseModel):
+    """A cell, 1-based."""
+
+    model_config = ConfigDict(frozen=True)
+    row: int
+    col: int
+
+    @property
+    def address(self) -> str:
+        return address(self.row, self.col)
+
+
+class Field(BaseModel):
+    """One value of a table: its canonical (parsed) form, the text as written, and where it is."""
+
+    model_config = ConfigDict(frozen=True)
+    value: str | float | None
+    text: str
+    at: Loc
+
+    @property
+    def cell(self) -> str:
+        return self.at.address
+
+
+class HeaderItem(BaseModel):
+    """A labelled header cell (项目名称 …) and the value beside it; `value` is None when the cell is blank."""
+
+    model_config = ConfigDict(frozen=True)
+    label: Field
+    value: Field | None
+    value_at: Loc
+
+
+class Indicator(BaseModel):
+    """One row of the indicator block (绩效指标): 一级/二级 labels (carried down), 三级 name and target."""
+
+    model_config = ConfigDict(frozen=True)
+    row: int
+    block: int = 0
+    level1: Field | None = None
+    level2: Field | None = None
+    name: Field | None = None  # 三级指标
+    operator: Field | None = None  # 指标值类型: ≥ ≤ = > < 定性, value None when not recognised
+    declared: Literal["定量", "定性"] | None = None  # 定量/定性 written in the type column
+    value: Field | None = None  # 指标值: value is a float when a number was read, else the text
+    unit: Field | None = None  # 度量单位, canonical (`百分比` → `%`), possibly embedded in the value
+    explanation: Field | None = None  # 指标值说明（指标解释）
+    remark: Field | None = None  # 备注
+
+    @property
+    def is_filled(self) -> bool:
+        return self.name is not None or self.value is not None
+
+    @property
+    def number(self) -> float | None:
+        return self.value.value if self.value is not None and isinstance(self.value.value, float) else None
+
+    @property
+    def is_qualitative(self) -> bool:
+        op = self.operator.value if self.operator else None
+        return op == "定性" or (op is None and self.declared == "定性")
+
+    @property
+    def is_quantitative(self) -> bool:
+        op = self.operator.value if self.operator else None
+        return op in QUANTITATIVE_OPERATORS or (op is None and self.declared == "定量")
+
+
+class IndicatorBlock(BaseModel):
+    """Where an indicator block's header row is and which column holds what."""
+
+    header_row: int
+    columns: dict[str, int]  # role (level1, level2, name, value, unit, operator, …) → column
+    label_column: int | None = None  # the 本年度绩效指标 column left of 一级指标, when the layout has one
+    first_row: int
+    last_row: int
+
+
+class Task(BaseModel):
+    """年度主要任务: one task of a department table."""
+
+    row: int
+    name: Field | None
+    content: Field | None
+
+
+class Table(BaseModel):
+    """A 项目支出 or 部门整体支出 绩效目标表 found on a sheet."""
+
+    kind: Literal["project", "department"]
+    sheet: str
+    top: int
+    left: int
+    bottom: int
+    right: int
+    title: Field | None = None
+    unit_name: Field | None = None  # 填报单位
+    amount_unit: Field | None = None  # 金额单位: 万元 / 元
+    header: dict[str, HeaderItem] = {}  # canonical label → item (项目名称, 年度预算金额, 部门名称 …)
+    budget_block: dict[str, HeaderItem] = {}  # 预算情况: 资金总额, 一般公共预算 … 项目支出 (department)
+    budget_block_row: int | None = None
+    tasks: list[Task] = []
+    blocks: list[IndicatorBlock] = []
+    indicators: list[Indicator] = []
+
+    @property
+    def range(self) -> str:
+        return f"{address(self.top, self.left)}:{address(self.bottom, self.right)}"
+
+    def item_value(self, label: str) -> str | float | None:
+        item = self.header.get(label) or self.budget_block.get(label)
+        return item.value.value if item and item.value else None
+
+    @property
+    def name(self) -> str | None:
+        value = self.item_value("部门名称" if self.kind == "department" else "项目名称")
+        return str(value) if value is not None else None
+
+    @property
+    def budget(self) -> float | None:
+        value = self.item_value("资金总额" if self.kind == "department" else "年度预算金额")
+        return value if isinstance(value, float) else None
+
+
+class Finding(BaseModel):
+    """One problem found, pointing at one cell."""
+
+    model_config = ConfigDict(frozen=True)
+    rule: str
+    severity: Severity
+    sheet: str
+    row: int
+    col: int
+    message: str
+
+    @property
+    def cell(self) -> str:
+        return address(self.row, self.col)

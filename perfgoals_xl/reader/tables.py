@@ -1,0 +1,274 @@
+"""Find every 绩效目标表 on a Grid — by title and header labels, never by position — and read it into a Table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from perfgoals_xl.grid import Grid
+from perfgoals_xl.models import Field, HeaderItem, Indicator, IndicatorBlock, Loc, Table, Task
+from perfgoals_xl.reader.indicators import header_columns, read_block
+from perfgoals_xl.reader.labels import (
+    AMOUNT_UNIT,
+    BUDGET_LABELS,
+    DEPARTMENT_LABELS,
+    DEPARTMENT_TITLE,
+    LABEL_AMOUNT_UNIT,
+    START_LABELS,
+    UNIT_NAME,
+    is_title,
+    label_key,
+    match_header_label,
+)
+from perfgoals_xl.reader.values import cell_text, parse_amount
+
+AMOUNT_LABELS = ("年度预算金额",)
+TASKS_LABEL = "年度主要任务"
+BUDGET_BLOCK_LABEL = "预算情况"
+
+
+@dataclass
+class _Segment:
+    """Rows that belong to one table while the sheet is being split."""
+
+    first_row: int
+    title_row: int | None = None
+    start_label: bool = False
+    indicator_rows: list[int] = field(default_factory=list)
+    last_row: int = 0
+
+    @property
+    def has_body(self) -> bool:
+        return self.start_label or bool(self.indicator_rows)
+
+
+def read_tables(grid: Grid) -> list[Table]:
+    """Every table on the sheet, top to bottom."""
+    tables = []
+    for segment in _segments(grid):
+        table = _read_segment(grid, segment)
+        if table is not None:
+            tables.append(table)
+    return tables
+
+
+def _segments(grid: Grid) -> list[_Segment]:
+    """Split the sheet at title rows, and at a second 项目名称/部门名称 row or a block after a finished table."""
+    segments: list[_Segment] = []
+    current: _Segment | None = None
+    for row in range(grid.first_row, grid.last_row + 1):
+        cells = [value for _, value in grid.row_values(row)]
+        if not cells:
+            continue
+        if len(cells) <= 2 and is_title(cells[0]):
+            if current is None or current.has_body:
+                current = _Segment(first_row=row)
+                segments.append(current)
+            current.title_row = row
+        elif any(_is_start_label(value) for value in cells):
+            if current is None or current.has_body:
+                current = _Segment(first_row=row)
+                segments.append(current)
+            current.start_label = True
+        elif header_columns(grid, row) is not None:
+            if current is None:
+                current = _Segment(first_row=row)
+                segments.append(current)
+            current.indicator_rows.append(row)
+        if current is not None:
+            current.last_row = row
+    return [s for s in segments if s.has_body]
+
+
+def _is_start_label(value: object) -> bool:
+    match = match_header_label(value)
+    return match is not None and match.canonical in START_LABELS
+
+
+def _read_segment(grid: Grid, segment: _Segment) -> Table | None:
+    first_block = segment.indicator_rows[0] if segment.indicator_rows else segment.last_row + 1
+    tasks_row = _find_label_row(grid, segment.first_row, first_block - 1, (TASKS_LABEL,))
+    budget_row = _find_label_row(grid, segment.first_row, first_block - 1, (BUDGET_BLOCK_LABEL, "资金总额"))
+    header_end = min(r for r in (tasks_row, budget_row, first_block) if r is not None) - 1
+    header = _header_items(grid, segment.first_row, header_end)
+    title = _title(grid, segment.title_row)
+    kind = _kind(title, header, budget_row)
+    table = Table(
+        kind=kind,
+        sheet=grid.sheet,
+        top=segment.first_row,
+        bottom=segment.last_row,
+        left=grid.first_col,
+        right=grid.last_col,
+        title=title,
+        header=header,
+    )
+    table.unit_name, table.amount_unit = _preamble(grid, segment.first_row, header_end, header)
+    if tasks_row is not None:
+        table.tasks = _tasks(grid, tasks_row, (budget_row or first_block) - 1)
+    if budget_row is not None:
+        table.budget_block_row = budget_row
+        table.budget_block = _budget_block(grid, budget_row, first_block - 1)
+    table.blocks, table.indicators = _indicator_blocks(grid, segment)
+    _fit_range(grid, table)
+    return table
+
+
+def _title(grid: Grid, row: int | None) -> Field | None:
+    if row is None:
+        return None
+    col, value = next(iter(grid.row_values(row)))
+    text = cell_text(value)
+    return Field(value=label_key(text), text=text, at=Loc(row=row, col=col))
+
+
+def _kind(title: Field | None, header: dict[str, HeaderItem], budget_row: int | None) -> str:
+    if title is not None:
+        return "department" if DEPARTMENT_TITLE.search(str(title.value)) else "project"
+    if budget_row is not None or any(label in header for label in DEPARTMENT_LABELS):
+        return "department"
+    return "project"
+
+
+def _find_label_row(grid: Grid, first: int, last: int, labels: tuple[str, ...]) -> int | None:
+    for row in range(first, last + 1):
+        if any(label_key(value) in labels for _, value in grid.row_values(row)):
+            return row
+    return None
+
+
+def _header_items(grid: Grid, first: int, last: int) -> dict[str, HeaderItem]:
+    """Label cells and the value to their right (skipping blank merged cells, stopping at the next label)."""
+    items: dict[str, HeaderItem] = {}
+    for row in range(first, last + 1):
+        cells = list(grid.row_values(row))
+        for index, (col, value) in enumerate(cells):
+            match = match_header_label(value)
+            if match is None or match.canonical in items:
+                continue
+            text = cell_text(value)
+            label = Field(value=match.canonical, text=text, at=Loc(row=row, col=col))
+            value_at = _value_column(grid, row, col)
+            following = cells[index + 1 : index + 2]
+            item_value = None
+            if following and match_header_label(following[0][1]) is None:
+                next_col, next_value = following[0]
+                value_at = next_col
+                item_value = _item_value(match.canonical, next_value, row, next_col)
+            items[match.canonical] = HeaderItem(
+                label=label, value=item_value, value_at=Loc(row=row, col=value_at)
+            )
+    return items
+
+
+def _value_column(grid: Grid, row: int, col: int) -> int:
+    """The first column right of a label and of the label's own merged range."""
+    merged = grid.merge_at(row, col)
+    return (merged.right if merged is not None else col) + 1
+
+
+def _item_value(label: str, value: object, row: int, col: int) -> Field:
+    text = cell_text(value)
+    parsed: str | float = text
+    if label in AMOUNT_LABELS:
+        amount = parse_amount(value)
+        parsed = amount[0] if amount is not None else text
+    return Field(value=parsed, text=text, at=Loc(row=row, col=col))
+
+
+def _preamble(
+    grid: Grid, first: int, last: int, header: dict[str, HeaderItem]
+) -> tuple[Field | None, Field | None]:
+    """填报单位 and 金额单位 from the lines under the title (or a `(万元)` on the budget label)."""
+    unit_name = amount_unit = None
+    for row in range(first, last + 1):
+        for col, value in grid.row_values(row):
+            key = label_key(value)
+            name = UNIT_NAME.search(key)
+            if name and unit_name is None:
+                unit_name = Field(
+                    value=name.group("name") or None, text=cell_text(value), at=Loc(row=row, col=col)
+                )
+            unit = AMOUNT_UNIT.search(key)
+            if unit and amount_unit is None:
+                amount_unit = Field(value=unit.group("unit"), text=cell_text(value), at=Loc(row=row, col=col))
+    budget = header.get("年度预算金额")
+    if amount_unit is None and budget is not None:
+        suffix = LABEL_AMOUNT_UNIT.search(label_key(budget.label.text))
+        if suffix:
+            amount_unit = budget.label.model_copy(update={"value": suffix.group("unit")})
+    return unit_name, amount_unit
+
+
+def _tasks(grid: Grid, label_row: int, last: int) -> list[Task]:
+    """年度主要任务 rows under the 任务名称 | 主要内容 header."""
+    columns = {label_key(value): col for col, value in grid.row_values(label_row)}
+    name_col, content_col = columns.get("任务名称"), columns.get("主要内容")
+    tasks = []
+    for row in range(label_row + 1, last + 1):
+        name = _plain_field(grid, row, name_col)
+        content = _plain_field(grid, row, content_col)
+        if name is not None or content is not None:
+            tasks.append(Task(row=row, name=name, content=content))
+    return tasks
+
+
+def _plain_field(grid: Grid, row: int, col: int | None) -> Field | None:
+    if col is None:
+        return None
+    text = cell_text(grid.value(row, col))
+    return Field(value=text, text=text, at=Loc(row=row, col=col)) if text else None
+
+
+def _budget_block(grid: Grid, first: int, last: int) -> dict[str, HeaderItem]:
+    """预算情况: each amount sits below its label (资金总额 spans two rows, the sub-labels one)."""
+    last = min(last, first + 5)
+    items: dict[str, HeaderItem] = {}
+    for row in range(first, last + 1):
+        for col, value in grid.row_values(row):
+            label = label_key(value)
+            if label not in BUDGET_LABELS or label in items:
+                continue
+            below = next(
+                ((r, grid.value(r, col)) for r in range(row + 1, last + 1) if grid.value(r, col) is not None),
+                None,
+            )
+            value_field = None
+            if below is not None and label_key(below[1]) not in BUDGET_LABELS:
+                value_field = _amount_field(below[1], below[0], col)
+            items[label] = HeaderItem(
+                label=Field(value=label, text=cell_text(value), at=Loc(row=row, col=col)),
+                value=value_field,
+                value_at=value_field.at if value_field else Loc(row=row + 1, col=col),
+            )
+    return items
+
+
+def _amount_field(value: object, row: int, col: int) -> Field:
+    amount = parse_amount(value)
+    text = cell_text(value)
+    return Field(value=amount[0] if amount else text, text=text, at=Loc(row=row, col=col))
+
+
+def _indicator_blocks(grid: Grid, segment: _Segment) -> tuple[list[IndicatorBlock], list[Indicator]]:
+    blocks: list[IndicatorBlock] = []
+    indicators: list[Indicator] = []
+    ends = [*segment.indicator_rows[1:], segment.last_row + 1]
+    for index, (header_row, next_header) in enumerate(zip(segment.indicator_rows, ends, strict=True)):
+        block, rows = read_block(grid, header_row, next_header - 1, index)
+        blocks.append(block)
+        indicators.extend(rows)
+    return blocks, indicators
+
+
+def _fit_range(grid: Grid, table: Table) -> None:
+    """Shrink the table's range to the cells it really uses."""
+    cols = [col for row in range(table.top, table.bottom + 1) for col, _ in grid.row_values(row)]
+    merged_right = [m.right for m in grid.merges if table.top <= m.top <= table.bottom]
+    if cols:
+        table.left, table.right = min(cols), max(cols + merged_right)
+    last_rows = [table.bottom]
+    if table.blocks:
+        last_rows = [max(b.last_row for b in table.blocks)]
+    table.bottom = max(
+        [r for r in range(table.top, last_rows[0] + 1) if any(True for _ in grid.row_values(r))] or last_rows
+    )

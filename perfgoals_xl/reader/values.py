@@ -1,0 +1,90 @@
+"""Split what people write in a value cell into operator, number and unit: `≥50村`, `>=98%`, `≤500万/月`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from perfgoals_xl.grid import CellValue
+from perfgoals_xl.vocab import half_width, leading_operator
+
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+")
+_DATE_LIKE = re.compile(r"^\d{4}\s*(?:年|\.|-|/)(?:\s*\d{1,2}\s*(?:月|\.|-|/)?)?(?:\s*\d{1,2}\s*日?)?")
+_AMOUNT_SUFFIX = {"万": "万元", "万元": "万元", "元": "元", "亿": "亿元", "亿元": "亿元"}
+
+
+@dataclass(frozen=True)
+class ValueParts:
+    """A value cell taken apart; `number` is None for text (定性) values."""
+
+    text: str
+    operator: str | None = None
+    operator_text: str | None = None
+    number: float | None = None
+    unit_text: str | None = None
+
+
+def cell_text(value: CellValue) -> str:
+    """A cell as text the way Excel shows it (10.0 → `10`)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return f"{value:.10g}" if value != int(value) or abs(value) >= 1e15 else str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def parse_number(text: str) -> float | None:
+    """`1,234.5` → 1234.5, full-width digits allowed; None unless the whole text is one number."""
+    compact = half_width(text).replace(" ", "")
+    match = _NUMBER.fullmatch(compact)
+    return float(match.group().replace(",", "")) if match else None
+
+
+def split_value(value: CellValue) -> ValueParts:
+    """Operator, number and unit of an indicator value; dates and prose stay text."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return ValueParts(text=cell_text(value), number=float(value))
+    text = cell_text(value)
+    rest = half_width(text).strip()
+    operator = leading_operator(rest)
+    if operator:
+        rest = rest[len(operator[1]) :].strip()
+    if _DATE_LIKE.match(rest):
+        return _parts(text, operator)
+    match = _NUMBER.match(rest.replace(" ", ""))
+    if not match:
+        return _parts(text, operator)
+    compact = rest.replace(" ", "")
+    unit = compact[match.end() :] or None
+    return ValueParts(
+        text=text,
+        operator=operator[0] if operator else None,
+        operator_text=operator[1] if operator else None,
+        number=float(match.group().replace(",", "")),
+        unit_text=unit,
+    )
+
+
+def _parts(text: str, operator: tuple[str, str] | None) -> ValueParts:
+    return ValueParts(
+        text=text, operator=operator[0] if operator else None, operator_text=operator[1] if operator else None
+    )
+
+
+def parse_amount(value: CellValue) -> tuple[float, str | None] | None:
+    """A money cell: (number, unit written after it or None): `200万` → (200, 万元), `1,234` → (1234, None)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value), None
+    compact = half_width(cell_text(value)).replace(" ", "")
+    match = _NUMBER.match(compact)
+    if not match:
+        return None
+    suffix = compact[match.end() :]
+    if suffix and suffix not in _AMOUNT_SUFFIX:
+        return None
+    return float(match.group().replace(",", "")), _AMOUNT_SUFFIX.get(suffix)

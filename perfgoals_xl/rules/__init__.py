@@ -1,0 +1,39 @@
+"""Rules over Table models. Importing this package registers every rule."""
+
+from __future__ import annotations
+
+from perfgoals_xl.models import Finding, Table
+from perfgoals_xl.rules import hierarchy, money, values  # noqa: F401  (registers the rules)
+from perfgoals_xl.rules.registry import RULES, Hit, Rule
+from perfgoals_xl.settings import Settings
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def check_tables(tables: list[Table], settings: Settings | None = None) -> list[Finding]:
+    """Run every rule over the tables of one workbook; findings in sheet order, then row and column."""
+    settings = settings or Settings()
+    findings: list[Finding] = []
+    for current in RULES.values():
+        if current.scope == "workbook":
+            for table, hit in current.check(tables, settings):  # type: ignore[call-arg,arg-type]
+                findings.append(_finding(current, table, hit))
+        else:
+            for table in tables:
+                findings.extend(_finding(current, table, hit) for hit in current.check(table, settings))  # type: ignore[call-arg,arg-type]
+    sheets = list(dict.fromkeys(t.sheet for t in tables))
+    return sorted(findings, key=lambda f: (sheets.index(f.sheet), f.row, f.col, f.rule))
+
+
+def _finding(current: Rule, table: Table, hit: Hit) -> Finding:
+    return Finding(
+        rule=current.id,
+        severity=hit.severity or current.severity,
+        sheet=table.sheet,
+        row=hit.at.row,
+        col=hit.at.col,
+        message=hit.message,
+    )
+
+
+__all__ = ["RULES", "Hit", "Rule", "check_tables"]
