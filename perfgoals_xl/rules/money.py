@@ -28,7 +28,7 @@ def _identity(table: Table, parts: tuple[str, ...], what: str, settings: Setting
     if total is None or any(a is None for a in amounts):
         return
     parts_sum = sum(a for a in amounts if a is not None)
-    if abs(total - parts_sum) > settings.money_tolerance:
+    if abs(total - parts_sum) > settings.thresholds.money_tolerance:
         names = " + ".join(item.label.value for item in present)  # type: ignore[misc]
         cell = total_item.value.cell
         yield Hit(

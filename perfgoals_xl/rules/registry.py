@@ -28,6 +28,11 @@ TableCheck = Callable[[Table, Settings], Iterable[Hit]]
 WorkbookCheck = Callable[[list[Table], Settings], Iterable[tuple[Table, Hit]]]
 
 
+Evidence = Literal[
+    "V", "K", "P"
+]  # rules.md §0: seen in a public text, known official rule, observed practice
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -35,6 +40,9 @@ class Rule:
     title: str  # Chinese, one line
     check: TableCheck | WorkbookCheck
     scope: Literal["table", "workbook"] = "table"
+    evidence: Evidence = "K"
+    source: str = ""  # the documents of rules.md §1 it rests on
+    reads: tuple[str, ...] = ()  # the settings (thresholds) it uses
 
     @property
     def family(self) -> str:
@@ -49,14 +57,21 @@ RULES: dict[str, Rule] = {}
 
 
 def rule(
-    rule_id: str, severity: Severity, title: str, scope: Literal["table", "workbook"] = "table"
+    rule_id: str,
+    severity: Severity,
+    title: str,
+    *,
+    evidence: Evidence = "K",
+    source: str = "",
+    reads: tuple[str, ...] = (),
+    scope: Literal["table", "workbook"] = "table",
 ) -> Callable[[Callable], Callable]:
-    """Register a check under `rule_id`; its docstring gives one bad and one good example."""
+    """Register a check under `rule_id`; its docstring says what it checks, why, one bad and one good example."""
 
     def register(check: Callable) -> Callable:
         if rule_id in RULES:
             raise ValueError(f"rule {rule_id} registered twice")
-        RULES[rule_id] = Rule(rule_id, severity, title, check, scope)
+        RULES[rule_id] = Rule(rule_id, severity, title, check, scope, evidence, source, reads)
         return check
 
     return register
