@@ -65,6 +65,7 @@ class Indicator(BaseModel):
     unit: Field | None = None  # 度量单位, canonical (`百分比` → `%`), possibly embedded in the value
     explanation: Field | None = None  # 指标值说明（指标解释）
     remark: Field | None = None  # 备注
+    weight: Field | None = None  # 权重 (Sichuan exports), value a float when readable
 
     @property
     def is_filled(self) -> bool:
@@ -103,6 +104,15 @@ class Task(BaseModel):
     content: Field | None
 
 
+class Breakdown(BaseModel):
+    """A breakdown (支出明细, 成本构成 …) closed by a 合计 row: per column, the item amounts and the total."""
+
+    first_row: int
+    total_row: int
+    items: dict[int, list[Field]]  # column → the amounts above the 合计 row
+    totals: dict[int, Field]  # column → the 合计 amount
+
+
 class Table(BaseModel):
     """A 项目支出 or 部门整体支出 绩效目标表 found on a sheet."""
 
@@ -119,8 +129,14 @@ class Table(BaseModel):
     budget_block: dict[str, HeaderItem] = {}  # 预算情况: 资金总额, 一般公共预算 … 项目支出 (department)
     budget_block_row: int | None = None
     tasks: list[Task] = []
+    breakdowns: list[Breakdown] = []
     blocks: list[IndicatorBlock] = []
     indicators: list[Indicator] = []
+
+    @property
+    def money_unit(self) -> str:
+        """The 金额单位 amounts are read in: as declared, else 万元 (the standard of every template seen)."""
+        return str(self.amount_unit.value) if self.amount_unit else "万元"
 
     @property
     def range(self) -> str:

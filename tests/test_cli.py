@@ -112,12 +112,25 @@ def test_text_report_names_unreadable_file_in_chinese(tmp_path):
     assert "Traceback" not in result.stdout + result.stderr
 
 
-def test_clean_table_exits_zero(tmp_path, write_book):
-    path = write_book({"项目": [
-        ["2026年项目支出绩效目标表"], ["金额单位：万元"], ["项目名称", "示例"], ["年度本级预算金额", 10],
-        ["一级指标", "二级指标", "三级指标", "指标值", "度量单位", "指标值类型"],
-        ["产出指标", "数量指标", "培训人数", 100, "人", "≥"],
-    ]})  # fmt: skip
+CLEAN_TABLE = [
+    ["2026年项目支出绩效目标表"],
+    ["金额单位：万元"],
+    ["项目名称", "农村公路养护"],
+    ["年度本级预算金额", 120, "项目类别", "一般性项目"],
+    ["项目支出实施期", "2026年"],
+    ["本年度绩效目标", "2026年12月底前完成农村公路养护120公里，路况优良率达到85%以上，群众满意度不低于90%"],
+    ["一级指标", "二级指标", "三级指标", "指标值", "度量单位", "指标值类型"],
+    ["产出指标", "数量指标", "养护里程", 120, "公里", "≥"],
+    [None, "质量指标", "路况优良率", 85, "%", "≥"],
+    [None, "时效指标", "养护完成时间", "2026年12月", None, "≤"],
+    ["效益指标", "社会效益指标", "群众出行平均时间缩短", 10, "分钟", "≥"],
+    ["满意度指标", "服务对象满意度指标", "沿线群众满意度", 90, "%", "≥"],
+    ["成本指标", "经济成本指标", "养护工程费用", 120, "万元", "≤"],
+]
+
+
+def test_clean_table_exits_zero(write_book):
+    path = write_book({"项目": CLEAN_TABLE})
     result = run("check", str(path))
     assert result.returncode == 0, result.stdout
     assert "未发现错误或警告" in result.stdout

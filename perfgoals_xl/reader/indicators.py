@@ -5,7 +5,7 @@ from __future__ import annotations
 from perfgoals_xl.grid import CellValue, Grid
 from perfgoals_xl.models import Field, Indicator, IndicatorBlock, Loc
 from perfgoals_xl.reader.labels import FOOTER, match_column_role
-from perfgoals_xl.reader.values import cell_text, split_value
+from perfgoals_xl.reader.values import cell_text, parse_number, split_value
 from perfgoals_xl.vocab import (
     DECLARED_KINDS,
     canonical_level1,
@@ -139,7 +139,15 @@ class _RowReader:
             unit=unit,
             explanation=explanation,
             remark=remark,
+            weight=self._weight(),
         )
+
+    def _weight(self) -> Field | None:
+        field = self.field("weight")
+        if field is None:
+            return None
+        number = parse_number(field.text.rstrip("%％"))
+        return field.model_copy(update={"value": number}) if number is not None else field
 
     def _covers(self, label: Field, row: int) -> bool:
         merged = self.grid.merge_at(label.at.row, label.at.col)

@@ -12,7 +12,7 @@ from perfgoals_xl.vocab import clean
 HEADER_LABELS: dict[str, tuple[str, ...]] = {
     "项目名称": ("项目名称", "项目支出名称", "专项名称", "二级项目名称", "项目(专项)名称", "支出项目名称"),
     "年度预算金额": (
-        "年度预算金额", "年度本级预算", "年度本级预算金额", "年度资金总额", "项目金额", "预算数", "项目预算金额",
+        "年度预算金额", "年度本级预算金额", "年度资金总额", "项目金额", "预算数", "项目预算金额",
         "预算申报数", "当年度金额", "年度预算资金总额", "年度预算安排", "本年度预算金额",
     ),
     "实施期": (
@@ -30,8 +30,20 @@ HEADER_LABELS: dict[str, tuple[str, ...]] = {
     "实施单位": ("实施单位", "项目实施单位", "项目执行单位", "具体实施单位", "项目单位", "用款单位"),
     "部门名称": ("部门名称", "部门(单位)名称", "单位名称"),
     "年度履职目标": ("年度履职目标", "部门职责", "部门(单位)职责", "部门职能职责概述"),
+    "财政拨款": ("财政拨款", "财政拨款资金", "财政资金", "财政拨款小计"),
+    "其他资金": ("其他资金", "其他收入"),
+    "自筹资金": ("自筹资金", "自有资金", "单位自筹"),
+    "上年结转": ("上年结转", "上年结转资金"),
+    "中期资金总额": ("中期资金总额", "中期预算资金总额"),
+    "预算执行率权重": ("预算执行率权重", "预算执行率权重(%)"),
+    "项目概况": ("项目概况", "项目概述"),
+    "实施计划": ("实施计划", "项目实施计划", "实施进度计划"),
 }  # fmt: skip
 START_LABELS = ("项目名称", "部门名称")
+# header amounts (converted to the table's 金额单位 when written with a unit: `200万`)
+AMOUNT_LABELS = ("年度预算金额", "财政拨款", "其他资金", "自筹资金", "上年结转", "中期资金总额")
+FUNDING_SOURCES = ("财政拨款", "其他资金", "自筹资金", "上年结转")
+NARRATIVE_LABELS = ("本年度绩效目标", "项目概况", "实施计划")
 DEPARTMENT_LABELS = ("部门名称", "年度履职目标")
 
 # roles of the columns of an indicator block
@@ -62,6 +74,7 @@ DEPARTMENT_TITLE = re.compile(r"部门整体|整体支出|部门\(单位\)整体
 UNIT_NAME = re.compile(r"(?:填报单位|编制单位|申报单位)(?:\(盖章\))?[:：](?P<name>[^:：]*?)(?=金额单位|$)")
 AMOUNT_UNIT = re.compile(r"金额单位[:：]?(?P<unit>万元|元)")
 LABEL_AMOUNT_UNIT = re.compile(r"\((?P<unit>万元|元)\)$")
+TOTAL_LABELS = ("合计", "总计", "小计", "合计金额", "金额合计")
 FOOTER = re.compile(
     r"^(?:填表人|填报人|联系电话|审核人|单位负责人|财务负责人|填报说明|填表说明|注[:：]|说明[:：])"
 )
@@ -76,7 +89,11 @@ class LabelMatch:
 def label_key(text: object) -> str:
     """Text as a label: no whitespace, half-width brackets, no `*` mark, no trailing colon."""
     key = clean(text).replace("（", "(").replace("）", ")").lstrip("*＊")
+    key = _SUBITEM.sub("", key)
     return key.rstrip(":：")
+
+
+_SUBITEM = re.compile(r"^(?:其中|\(\d+\)|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、)[:：]?")
 
 
 def _build_lookup(labels: dict[str, tuple[str, ...]]) -> dict[str, str]:

@@ -5,23 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from perfgoals_xl.grid import Grid
-from perfgoals_xl.models import Field, HeaderItem, Indicator, IndicatorBlock, Loc, Table, Task
+from perfgoals_xl.models import Breakdown, Field, HeaderItem, Indicator, IndicatorBlock, Loc, Table, Task
 from perfgoals_xl.reader.indicators import header_columns, read_block
 from perfgoals_xl.reader.labels import (
+    AMOUNT_LABELS,
     AMOUNT_UNIT,
     BUDGET_LABELS,
     DEPARTMENT_LABELS,
     DEPARTMENT_TITLE,
     LABEL_AMOUNT_UNIT,
     START_LABELS,
+    TOTAL_LABELS,
     UNIT_NAME,
     is_title,
     label_key,
     match_header_label,
 )
-from perfgoals_xl.reader.values import cell_text, parse_amount
+from perfgoals_xl.reader.values import cell_text, money_in, parse_amount
 
-AMOUNT_LABELS = ("年度预算金额",)
 TASKS_LABEL = "年度主要任务"
 BUDGET_BLOCK_LABEL = "预算情况"
 
@@ -108,9 +109,28 @@ def _read_segment(grid: Grid, segment: _Segment) -> Table | None:
     if budget_row is not None:
         table.budget_block_row = budget_row
         table.budget_block = _budget_block(grid, budget_row, first_block - 1)
+    _convert_amounts(table)
     table.blocks, table.indicators = _indicator_blocks(grid, segment)
+    table.breakdowns = _breakdowns(grid, segment.first_row, first_block - 1)
     _fit_range(grid, table)
     return table
+
+
+def _convert_amounts(table: Table) -> None:
+    """Amounts written with a unit (`200万` in a 元 table) are expressed in the table's 金额单位."""
+    for items, keys in ((table.header, AMOUNT_LABELS), (table.budget_block, tuple(table.budget_block))):
+        for key in keys:
+            item = items.get(key)
+            if item is not None and item.value is not None:
+                items[key] = item.model_copy(update={"value": _in_table_unit(item.value, table.money_unit)})
+
+
+def _in_table_unit(field: Field, table_unit: str) -> Field:
+    amount = parse_amount(field.text)
+    if amount is None or amount[1] is None:
+        return field
+    converted = money_in(amount[0], amount[1], table_unit)
+    return field if converted is None else field.model_copy(update={"value": converted})
 
 
 def _title(grid: Grid, row: int | None) -> Field | None:
@@ -191,12 +211,20 @@ def _preamble(
             unit = AMOUNT_UNIT.search(key)
             if unit and amount_unit is None:
                 amount_unit = Field(value=unit.group("unit"), text=cell_text(value), at=Loc(row=row, col=col))
-    budget = header.get("年度预算金额")
-    if amount_unit is None and budget is not None:
-        suffix = LABEL_AMOUNT_UNIT.search(label_key(budget.label.text))
-        if suffix:
-            amount_unit = budget.label.model_copy(update={"value": suffix.group("unit")})
+    if amount_unit is None:
+        amount_unit = _label_amount_unit(grid, first, last)
     return unit_name, amount_unit
+
+
+def _label_amount_unit(grid: Grid, first: int, last: int) -> Field | None:
+    """A unit declared on a label instead of a 金额单位 line: `年度预算金额（万元）`, `项目资金（万元）`."""
+    for row in range(first, last + 1):
+        for col, value in grid.row_values(row):
+            key = label_key(value)
+            suffix = LABEL_AMOUNT_UNIT.search(key)
+            if suffix and len(key) <= 16:
+                return Field(value=suffix.group("unit"), text=cell_text(value), at=Loc(row=row, col=col))
+    return None
 
 
 def _tasks(grid: Grid, label_row: int, last: int) -> list[Task]:
@@ -247,6 +275,30 @@ def _amount_field(value: object, row: int, col: int) -> Field:
     amount = parse_amount(value)
     text = cell_text(value)
     return Field(value=amount[0] if amount else text, text=text, at=Loc(row=row, col=col))
+
+
+def _breakdowns(grid: Grid, first: int, last: int) -> list[Breakdown]:
+    """Blocks above a 合计 row (支出明细, 成本构成 …), outside the indicator block."""
+    found = []
+    for row in range(first, last + 1):
+        cells = list(grid.row_values(row))
+        if not any(label_key(value) in TOTAL_LABELS for _, value in cells):
+            continue
+        totals = {col: _amount_field(v, row, col) for col, v in cells if parse_amount(v) is not None}
+        items: dict[int, list[Field]] = {col: [] for col in totals}
+        top = row
+        for above in range(row - 1, first - 1, -1):
+            numbers = {
+                col: v for col, v in grid.row_values(above) if col in totals and parse_amount(v) is not None
+            }
+            if not numbers:
+                break
+            top = above
+            for col, value in numbers.items():
+                items[col].insert(0, _amount_field(value, above, col))
+        if top < row:
+            found.append(Breakdown(first_row=top, total_row=row, items=items, totals=totals))
+    return found
 
 
 def _indicator_blocks(grid: Grid, segment: _Segment) -> tuple[list[IndicatorBlock], list[Indicator]]:

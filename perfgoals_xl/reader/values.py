@@ -11,7 +11,9 @@ from perfgoals_xl.vocab import half_width, leading_operator
 
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+")
 _DATE_LIKE = re.compile(r"^\d{4}\s*(?:年|\.|-|/)(?:\s*\d{1,2}\s*(?:月|\.|-|/)?)?(?:\s*\d{1,2}\s*日?)?")
+DATE = re.compile(r"\d{4}\s*(?:年|\.|-|/)|\d{1,2}\s*月")  # 2026年12月, 2023.07, 12月底
 _AMOUNT_SUFFIX = {"万": "万元", "万元": "万元", "元": "元", "亿": "亿元", "亿元": "亿元"}
+TO_YUAN = {"元": 1.0, "万元": 1e4, "亿元": 1e8, "千元": 1e3}
 
 
 @dataclass(frozen=True)
@@ -88,3 +90,13 @@ def parse_amount(value: CellValue) -> tuple[float, str | None] | None:
     if suffix and suffix not in _AMOUNT_SUFFIX:
         return None
     return float(match.group().replace(",", "")), _AMOUNT_SUFFIX.get(suffix)
+
+
+def money_in(number: float, unit: str | None, table_unit: str) -> float | None:
+    """An amount written in `unit` (`万元`, `元`, `元/人` is not a total) expressed in the table's 金额单位."""
+    if unit is None:
+        return number
+    base = unit.removesuffix("元") + "元" if unit in ("万", "亿") else unit
+    if base not in TO_YUAN or table_unit not in TO_YUAN:
+        return None
+    return number * TO_YUAN[base] / TO_YUAN[table_unit]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from perfgoals_xl.models import Finding, Severity, Table
-from perfgoals_xl.rules import hierarchy, money, values  # noqa: F401  (registers the rules)
+from perfgoals_xl.rules import hierarchy, money, structure, values  # noqa: F401  (registers the rules)
 from perfgoals_xl.rules.registry import RULES, Hit, Rule
 from perfgoals_xl.settings import Settings
 

@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from perfgoals_xl.models import HeaderItem, Table
-from perfgoals_xl.reader.labels import BUDGET_SOURCES, BUDGET_USES
-from perfgoals_xl.rules.registry import Hit, number_text, rule
+from perfgoals_xl.models import HeaderItem, Loc, Table
+from perfgoals_xl.reader.labels import (
+    AMOUNT_LABELS,
+    BUDGET_SOURCES,
+    BUDGET_USES,
+    FUNDING_SOURCES,
+    NARRATIVE_LABELS,
+)
+from perfgoals_xl.reader.values import money_in
+from perfgoals_xl.rules.registry import (
+    Hit,
+    canonical,
+    filled,
+    is_economic_cost_row,
+    money_value,
+    name_text,
+    number_text,
+    rule,
+    unit_of,
+)
 from perfgoals_xl.settings import Settings
+from perfgoals_xl.vocab import clean, is_money_unit
 
 
 def _amount(item: HeaderItem | None) -> float | None:
@@ -29,13 +48,20 @@ def _identity(table: Table, parts: tuple[str, ...], what: str, settings: Setting
         return
     parts_sum = sum(a for a in amounts if a is not None)
     if abs(total - parts_sum) > settings.thresholds.money_tolerance:
-        names = " + ".join(item.label.value for item in present)  # type: ignore[misc]
+        names = " + ".join(str(item.label.value) for item in present)
         cell = total_item.value.cell
         yield Hit(
             total_item.value.at,
             f"资金总额“{number_text(total)}”应等于{what}（{names}）之和 {number_text(parts_sum)}，"
-            f"相差 {number_text(total - parts_sum)}（{cell}）",
+            f"相差 {number_text(total - parts_sum)}{_unit_mixup(total, parts_sum)}（{cell}）",
         )
+
+
+def _unit_mixup(a: float, b: float) -> str:
+    """A hint when two amounts differ by 10 000×: one was written in 元, the other in 万元."""
+    if a and b and any(abs(ratio - 10000) / 10000 < 0.001 for ratio in (a / b, b / a)):
+        return "；两者相差约一万倍，疑似元与万元混用"
+    return ""
 
 
 @rule("C04", "error", "资金总额 = 按收入性质分之和")
@@ -58,3 +84,295 @@ def total_by_use(table: Table, settings: Settings) -> Iterator[Hit]:
     """
     if table.kind == "department":
         yield from _identity(table, BUDGET_USES, "按支出性质分", settings)
+
+
+def _budget(table: Table) -> float | None:
+    value = table.item_value("年度预算金额")
+    return value if isinstance(value, float) else None
+
+
+def _budget_cell(table: Table) -> Loc:
+    item = table.header.get("年度预算金额")
+    return item.value_at if item else Loc(row=table.top, col=table.left)
+
+
+@rule("C01", "error", "经济成本指标合计不得超过项目预算", source="F101, SYS1", reads=("money_tolerance",))
+def cost_within_budget(table: Table, settings: Settings) -> Iterator[Hit]:
+    """项目表：经济成本指标下各项货币总额（不含 元/人 这类单位成本）之和不得超过年度预算金额；
+    只有一行总成本且写“=”时，应等于预算。先按金额单位换算（元 ↔ 万元）。
+
+    原因：成本目标超过预算，说明预算或成本测算有误。
+    错误示例：年度本级预算 10 万元，经济成本指标—工作经费 ≤ 12 万元。
+    正确示例：年度本级预算 30 万元，经济成本指标—全年对口支援工作费用 ≤ 30 万元。
+    """
+    budget = _budget(table)
+    if table.kind != "project" or budget is None:
+        return
+    costs = [(i, money_value(table, i)) for i in filled(table) if is_economic_cost_row(i)]
+    costs = [(i, v) for i, v in costs if v is not None]
+    if not costs:
+        return
+    tolerance = settings.thresholds.money_tolerance
+    unit = table.money_unit
+    total = sum(v for _, v in costs)
+    first = costs[0][0].value
+    if total > budget + tolerance:
+        yield Hit(
+            first.at,
+            f"经济成本合计 {number_text(total)}{unit} 超过年度预算 {number_text(budget)}{unit}（{first.cell}）",
+        )
+    elif len(costs) == 1 and canonical(costs[0][0].operator) == "=" and abs(total - budget) > tolerance:
+        yield Hit(
+            first.at,
+            f"总成本写作“= {number_text(total)}{unit}”，与年度预算 {number_text(budget)}{unit} 不一致（{first.cell}）",
+        )
+
+
+PER_PERIOD = {"月": 12, "年": 1, "季度": 4, "季": 4}
+
+
+@rule("C02", "warning", "单位成本×数量应与预算匹配", evidence="P", reads=("money_tolerance",))
+def unit_cost_times_quantity(table: Table, settings: Settings) -> Iterator[Hit]:
+    """单位成本（元/人、万元/月 …）乘以对应的数量（人数、月数）不应超过年度预算：元/人 与单位为“人”的数量指标配对，
+    …/月 按 12 个月计。
+
+    原因：单位成本与数量相乘超过预算，说明标准或数量填错了。
+    错误示例：预算 10 万元；补助标准 ≤ 500 元/人，数量指标—补助人数 ≥ 300 人（15 万元）。
+    正确示例：预算 20 万元；补助标准 ≤ 500 元/人，补助人数 ≥ 300 人。
+    """
+    budget = _budget(table)
+    if table.kind != "project" or budget is None:
+        return
+    quantities: dict[str, float] = {}
+    for indicator in filled(table):
+        unit = unit_of(indicator)
+        if indicator.number is not None and unit and "/" not in unit and not is_money_unit(unit):
+            quantities.setdefault(unit, indicator.number)
+    for indicator in filled(table):
+        unit = unit_of(indicator)
+        if indicator.number is None or not unit or "/" not in unit or not is_money_unit(unit):
+            continue
+        money, per = unit.split("/", 1)
+        amount = money_in(indicator.number, money, table.money_unit)
+        count = PER_PERIOD.get(per) or quantities.get(per)
+        if amount is None or count is None:
+            continue
+        product = amount * count
+        if product > budget + settings.thresholds.money_tolerance:
+            value = indicator.value
+            yield Hit(
+                value.at,
+                f"单位成本 {value.text}{'' if unit in value.text else unit} × {number_text(count)}{per} = {number_text(product)}{table.money_unit}，超过年度预算 {number_text(budget)}{table.money_unit}（{value.cell}）",
+            )
+
+
+@rule("C03", "error", "资金总额等于各来源之和", source="G-CITY, F88", reads=("money_tolerance",))
+def funding_identity(table: Table, settings: Settings) -> Iterator[Hit]:
+    """项目表写有资金来源时：年度资金总额 = 财政拨款 + 其他资金（+ 自筹资金 + 上年结转）。
+
+    原因：来源之和与总额不符，说明有来源漏填或总额算错。
+    错误示例：年度资金总额 100，其中财政拨款 80、其他资金 10。
+    正确示例：年度资金总额 100，其中财政拨款 80、其他资金 20。
+    """
+    total_item = table.header.get("年度预算金额")
+    sources = [table.header[key] for key in FUNDING_SOURCES if key in table.header]
+    if table.kind != "project" or total_item is None or total_item.value is None or not sources:
+        return
+    total = _budget(table)
+    amounts = [_amount(item) for item in sources]
+    if total is None or any(a is None for a in amounts):
+        return
+    parts = sum(a for a in amounts if a is not None)
+    if abs(total - parts) > settings.thresholds.money_tolerance:
+        names = " + ".join(str(item.label.value) for item in sources)
+        yield Hit(
+            total_item.value.at,
+            f"资金总额 {number_text(total)} 应等于 {names} = {number_text(parts)}，相差 {number_text(total - parts)}（{total_item.value.cell}）",
+        )
+
+
+@rule(
+    "C06",
+    "warning",
+    "部门项目支出应等于各项目表预算之和",
+    scope="workbook",
+    evidence="P",
+    reads=("money_tolerance",),
+)
+def department_projects(tables: list[Table], settings: Settings) -> Iterator[tuple[Table, Hit]]:
+    """部门整体表的“项目支出”应等于同一工作簿中本部门各项目表的年度预算金额之和（按金额单位换算）。
+    工作簿中没有本部门项目表、或项目表合计小于项目支出（可能未收齐）时，给出无法核对的提示。
+
+    原因：部门整体预算与项目预算对不上，说明有项目漏报或金额填错。
+    错误示例：部门项目支出 40 万元，工作簿中两张项目表预算 10、35 万元。
+    正确示例：部门项目支出 40 万元 = 10 + 30 万元。
+    """
+    projects = [t for t in tables if t.kind == "project"]
+    for dept in (t for t in tables if t.kind == "department"):
+        item = dept.budget_block.get("项目支出")
+        if item is None or item.value is None or not isinstance(item.value.value, float):
+            continue
+        spending, at = item.value.value, item.value.at
+        mine = [p for p in projects if _same_unit(p, dept)]
+        amounts = [(p, _budget(p)) for p in mine]
+        known = [(p, money_in(b, p.money_unit, dept.money_unit)) for p, b in amounts if b is not None]
+        if not known:
+            yield (
+                dept,
+                Hit(
+                    at,
+                    f"工作簿中没有本部门的项目表，无法核对项目支出 {number_text(spending)}（{at.address}）",
+                    "info",
+                ),
+            )
+            continue
+        total = sum(v for _, v in known if v is not None)
+        names = "、".join(f"{p.name or p.sheet} {number_text(v or 0)}" for p, v in known)
+        tolerance = settings.thresholds.money_tolerance
+        if total > spending + tolerance:
+            yield (
+                dept,
+                Hit(
+                    at,
+                    f"项目支出 {number_text(spending)} 小于本工作簿中项目表预算合计 {number_text(total)}（{names}）（{at.address}）",
+                ),
+            )
+        elif total < spending - tolerance:
+            yield (
+                dept,
+                Hit(
+                    at,
+                    f"项目表预算合计 {number_text(total)}（{names}）小于项目支出 {number_text(spending)}，可能未包含全部项目表，无法核对（{at.address}）",
+                    "info",
+                ),
+            )
+
+
+def _same_unit(project: Table, department: Table) -> bool:
+    """A project belongs to the department when its 填报单位 is the department, or it names no unit."""
+    if project.unit_name is None or not project.unit_name.value or department.name is None:
+        return True
+    return clean(str(project.unit_name.value)) == clean(department.name)
+
+
+@rule("C07", "error", "明细合计须等于分项之和", evidence="P", reads=("money_tolerance",))
+def breakdown_totals(table: Table, settings: Settings) -> Iterator[Hit]:
+    """支出明细、成本构成、分配表等明细表的“合计”行，每一列都应等于上方各分项之和。
+
+    原因：合计与分项不符，预算金额就不可信。
+    错误示例：培训费 3、印刷费 2、合计 6。
+    正确示例：培训费 3、印刷费 2、合计 5。
+    """
+    tolerance = settings.thresholds.money_tolerance
+    for breakdown in table.breakdowns:
+        for col, total in breakdown.totals.items():
+            items = [f.value for f in breakdown.items.get(col, []) if isinstance(f.value, float)]
+            if not items or not isinstance(total.value, float):
+                continue
+            parts = sum(items)
+            if abs(total.value - parts) > tolerance:
+                yield Hit(
+                    total.at,
+                    f"合计 {number_text(total.value)} 应等于分项之和 {number_text(parts)}，相差 {number_text(total.value - parts)}（{total.cell}）",
+                )
+
+
+@rule("C08", "warning", "应注明金额单位", evidence="P")
+def amount_unit_declared(table: Table, settings: Settings) -> Iterator[Hit]:
+    """每张表要注明金额单位（“金额单位：万元”或标签上的“（万元）”）；金额须能识别为数字
+    （“200万”“1,234.5”可以识别，无法识别的金额为错误）。
+
+    原因：不注明单位时，元与万元相差一万倍，汇总必错。
+    错误示例：部门整体表没有“金额单位”行；预算金额写作“约十万”。
+    正确示例：表头下写“金额单位：万元”，金额写 949.134。
+    """
+    if table.amount_unit is None:
+        at = table.title.at if table.title else Loc(row=table.top, col=table.left)
+        yield Hit(
+            at,
+            f"未注明金额单位，请在表头注明“金额单位：万元”或“元”（按{table.money_unit}理解）（{at.address}）",
+        )
+    amounts = [table.header[k] for k in AMOUNT_LABELS if k in table.header]
+    for item in [*amounts, *table.budget_block.values()]:
+        if item.value is not None and not isinstance(item.value.value, float):
+            yield Hit(item.value.at, f"金额“{item.value.text}”无法识别为数字（{item.value.cell}）", "error")
+
+
+@rule("C09", "warning", "指标权重与预算执行率权重合计100", evidence="P")
+def weights_sum(table: Table, settings: Settings) -> Iterator[Hit]:
+    """有权重列时（四川一体化导出），各指标权重加上预算执行率权重应等于 100。
+
+    原因：权重合计不是 100，评分就无法折算。
+    错误示例：指标权重合计 85，预算执行率权重 10。
+    正确示例：指标权重合计 90，预算执行率权重 10。
+    """
+    for block_index, block in enumerate(table.blocks):
+        col = block.columns.get("weight")
+        if col is None:
+            continue
+        numbers = [
+            i.weight.value
+            for i in filled(table)
+            if i.block == block_index and i.weight and isinstance(i.weight.value, float)
+        ]
+        execution = table.item_value("预算执行率权重")
+        total = sum(numbers) + (execution if isinstance(execution, float) else 0)
+        if numbers and abs(total - 100) > 0.01:
+            at = Loc(row=block.header_row, col=col)
+            yield Hit(at, f"指标权重合计 {number_text(total)}（含预算执行率权重），应为 100（{at.address}）")
+
+
+NARRATIVE_AMOUNT = re.compile(
+    r"(合计|共计|总计|总投资|预算|资金总额|总额|安排资金|投入资金)[^0-9，。；,;]{0,6}?(\d[\d,]*(?:\.\d+)?)\s*(万元|亿元|元|万)"
+)
+
+
+@rule("C10", "warning", "文字表述金额应与预算一致", evidence="P", reads=("money_tolerance",))
+def narrative_amounts(table: Table, settings: Settings) -> Iterator[Hit]:
+    """绩效目标、项目概况、实施计划等文字中写的总金额（“合计50万元”“预算100万元”）应与年度预算金额一致。
+
+    原因：文字与表格金额矛盾，说明修改预算后漏改了文字。
+    错误示例：年度预算 30 万元，本年度绩效目标写“安排资金50万元用于…”。
+    正确示例：本年度绩效目标写“安排资金30万元用于…”。
+    """
+    budget = _budget(table)
+    if budget is None:
+        return
+    for key in NARRATIVE_LABELS:
+        item = table.header.get(key)
+        if item is None or item.value is None:
+            continue
+        for match in NARRATIVE_AMOUNT.finditer(item.value.text):
+            amount = money_in(float(match.group(2).replace(",", "")), match.group(3), table.money_unit)
+            if amount is not None and abs(amount - budget) > settings.thresholds.money_tolerance:
+                yield Hit(
+                    item.value.at,
+                    f"{key}中写的“{match.group(0)}”与年度预算 {number_text(budget)}{table.money_unit} 不一致（{item.value.cell}）",
+                )
+
+
+TOTAL_INDICATOR_WORDS = ("成本总额", "总成本", "资金总额", "预算总额", "支出总额")
+
+
+@rule("C11", "warning", "部门成本总额指标应与资金总额一致", evidence="P", reads=("money_tolerance",))
+def department_cost_total(table: Table, settings: Settings) -> Iterator[Hit]:
+    """部门整体表中若有“成本总额”之类的指标，其金额应等于预算情况中的资金总额（位置是否正确见 H06）。
+
+    原因：同一张表里的两个总额不一致，必有一处错误。
+    错误示例：资金总额 949.134 万元，成本总额 = 900 万元。
+    正确示例：资金总额 949.134 万元，成本总额 ≤ 949.134 万元。
+    """
+    if table.kind != "department":
+        return
+    total = _amount(table.budget_block.get("资金总额")) if "资金总额" in table.budget_block else None
+    if not total:
+        return
+    for indicator in filled(table):
+        amount = money_value(table, indicator)
+        is_total = any(w in name_text(indicator) for w in TOTAL_INDICATOR_WORDS)
+        if amount is not None and is_total and abs(amount - total) > settings.thresholds.money_tolerance:
+            value = indicator.value
+            yield Hit(
+                value.at,
+                f"“{name_text(indicator)}”{number_text(amount)} 与资金总额 {number_text(total)} 不一致（{value.cell}）",
+            )

@@ -104,3 +104,43 @@ def column_cell(table: Table, indicator: Indicator, role: str) -> Loc:
 def number_text(value: float) -> str:
     """949.134 → `949.134`, 10.0 → `10`."""
     return f"{value:.10g}"
+
+
+COST_LEVEL2 = ("经济成本指标", "社会成本指标", "生态环境成本指标")
+
+
+def canonical(field: Field | None) -> str | None:
+    return field.value if field is not None and isinstance(field.value, str) else None
+
+
+def is_cost_row(indicator: Indicator) -> bool:
+    """Under a cost 二级: 经济/社会/生态环境成本指标, or the legacy 产出指标 → 成本指标."""
+    level2 = canonical(indicator.level2)
+    return level2 in COST_LEVEL2 or (canonical(indicator.level1) == "产出指标" and level2 == "成本指标")
+
+
+def is_economic_cost_row(indicator: Indicator) -> bool:
+    level2 = canonical(indicator.level2)
+    return level2 == "经济成本指标" or (canonical(indicator.level1) == "产出指标" and level2 == "成本指标")
+
+
+def unit_of(indicator: Indicator) -> str | None:
+    return canonical(indicator.unit)
+
+
+def money_value(table: Table, indicator: Indicator) -> float | None:
+    """A total amount (not a unit cost like 元/人) in the table's 金额单位, or None."""
+    from perfgoals_xl.reader.values import money_in
+
+    unit = unit_of(indicator)
+    if indicator.number is None or unit is None or "/" in unit:
+        return None
+    return (
+        money_in(indicator.number, unit, table.money_unit)
+        if unit in ("元", "万元", "亿元", "千元", "万")
+        else None
+    )
+
+
+def name_text(indicator: Indicator) -> str:
+    return indicator.name.text if indicator.name else ""

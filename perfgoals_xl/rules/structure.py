@@ -1,0 +1,285 @@
+"""S rules: the table's structure, header fields and text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from difflib import SequenceMatcher
+
+from perfgoals_xl.models import Indicator, Loc, Table
+from perfgoals_xl.reader.labels import label_key
+from perfgoals_xl.rules.registry import Hit, canonical, filled, name_text, number_text, rule
+from perfgoals_xl.settings import Settings
+from perfgoals_xl.vocab import clean
+
+PROJECT_REQUIRED = ("项目名称", "年度预算金额", "实施期", "本年度绩效目标")
+PROJECT_OPTIONAL = ("项目类别", "主管部门", "实施单位")
+
+
+def _top_left(table: Table) -> Loc:
+    return table.title.at if table.title else Loc(row=table.top, col=table.left)
+
+
+@rule("S01", "error", "项目表表头要素须完整", source="F88, MOF24")
+def project_header(table: Table, settings: Settings) -> Iterator[Hit]:
+    """项目表须有 项目名称、年度预算金额（大于 0）、实施期、本年度绩效目标（缺少或空白为错误）；
+    模板中有 项目类别、主管部门、实施单位 时也应填写（空白为警告）。
+
+    原因：财政部审核绩效目标先看形式完整性；表头要素缺失的表会被退回。
+    错误示例：“项目类别”一栏空白；没有“本年度绩效目标”。
+    正确示例：项目类别“一般性项目”，本年度绩效目标写明产出、数量和时限。
+    """
+    if table.kind != "project":
+        return
+    for label in PROJECT_REQUIRED:
+        item = table.header.get(label)
+        if item is None:
+            at = _top_left(table)
+            yield Hit(at, f"表头缺少“{label}”（{at.address}）")
+        elif item.value is None:
+            yield Hit(item.value_at, f"“{item.label.text}”未填写（{item.value_at.address}）")
+    budget = table.header.get("年度预算金额")
+    if (
+        budget is not None
+        and budget.value is not None
+        and isinstance(budget.value.value, float)
+        and budget.value.value <= 0
+    ):
+        yield Hit(
+            budget.value.at, f"年度预算金额应大于 0，当前为“{budget.value.text}”（{budget.value.cell}）"
+        )
+    for label in PROJECT_OPTIONAL:
+        item = table.header.get(label)
+        if item is not None and item.value is None:
+            yield Hit(item.value_at, f"“{item.label.text}”未填写（{item.value_at.address}）", "warning")
+
+
+@rule("S02", "error", "部门整体表要素须完整", source="F88, HN-16")
+def department_parts(table: Table, settings: Settings) -> Iterator[Hit]:
+    """部门整体表须有 部门名称、年度履职目标、至少一项年度主要任务（任务名称和主要内容）、预算情况和绩效指标。
+
+    原因：部门整体支出绩效目标随预算一并报送，缺项的表无法审核。
+    错误示例：没有“年度主要任务”，或任务只写了名称没有主要内容。
+    正确示例：年度主要任务“起草材料”——主要内容写明起草哪些文稿。
+    """
+    if table.kind != "department":
+        return
+    at = _top_left(table)
+    for label in ("部门名称", "年度履职目标"):
+        item = table.header.get(label)
+        if item is None:
+            yield Hit(at, f"部门整体表缺少“{label}”（{at.address}）")
+        elif item.value is None:
+            yield Hit(item.value_at, f"“{item.label.text}”未填写（{item.value_at.address}）")
+    complete = [t for t in table.tasks if t.name is not None and t.content is not None]
+    if not complete:
+        yield Hit(at, f"部门整体表缺少年度主要任务（任务名称和主要内容）（{at.address}）")
+    for task in table.tasks:
+        if task.name is None or task.content is None:
+            missing = "任务名称" if task.name is None else "主要内容"
+            where = (task.content or task.name).at
+            yield Hit(where, f"年度主要任务第 {task.row} 行缺少{missing}（{where.address}）")
+    if "资金总额" not in table.budget_block:
+        yield Hit(at, f"部门整体表缺少预算情况（资金总额、按收入性质分、按支出性质分）（{at.address}）")
+    if not table.blocks:
+        yield Hit(at, f"部门整体表缺少绩效指标（{at.address}）")
+
+
+YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)")
+
+
+@rule("S03", "warning", "年度须一致", evidence="P")
+def years_agree(table: Table, settings: Settings) -> Iterator[Hit]:
+    """标题年度应在实施期之内（如标题“2026年…”，实施期“2026年”或“2025-2027年”）。
+
+    原因：年度不一致多是套用上年表格后漏改。
+    错误示例：标题“2026年项目支出绩效目标表”，实施期“2025年”。
+    正确示例：标题“2026年…”，实施期“2026年”。
+    """
+    if table.title is None:
+        return
+    title_years = YEAR.findall(table.title.text)
+    period = table.header.get("实施期")
+    if not title_years or period is None or period.value is None:
+        return
+    years = [int(y) for y in YEAR.findall(period.value.text)]
+    if years and not min(years) <= int(title_years[0]) <= max(years):
+        yield Hit(
+            period.value.at,
+            f"实施期“{period.value.text}”与标题年度 {title_years[0]} 年不一致（{period.value.cell}）",
+        )
+
+
+NUMBER_NOT_YEAR = re.compile(r"\d+(?:\.\d+)?")
+
+
+@rule("S04", "warning", "年度绩效目标应具体、可衡量", source="F101, G-CITY", reads=("goal_min_chars",))
+def specific_goal(table: Table, settings: Settings) -> Iterator[Hit]:
+    """本年度绩效目标要说清做什么、做多少、何时完成：既无数字（年份不算）又短于设定字数，
+    或只是重复项目名称的，给出警告。
+
+    原因：笼统的目标无法分解为指标，也无法评价。
+    错误示例：“按相关要求开展金融领域处置非法集资工作”；“保证2026支援泸溪县”。
+    正确示例：“2026年12月底前开展非法集资排查整治4次、宣传活动4场，群众满意度达到90%以上”。
+    """
+    item = table.header.get("本年度绩效目标")
+    if item is None or item.value is None:
+        return
+    text = clean(item.value.text)
+    numbers = NUMBER_NOT_YEAR.findall(YEAR.sub("", text))
+    short = len(text) < settings.thresholds.goal_min_chars
+    restates = (
+        table.name is not None and clean(table.name) in text and len(text) <= len(clean(table.name)) + 6
+    )
+    if (short and not numbers) or restates:
+        why = "只是重复项目名称" if restates else "没有量化内容"
+        yield Hit(
+            item.value.at,
+            f"本年度绩效目标“{item.value.text}”{why}，应写明做什么、做多少、何时完成（{item.value.cell}）",
+        )
+
+
+STOP_BIGRAMS = {
+    "开展",
+    "工作",
+    "相关",
+    "情况",
+    "完成",
+    "及时",
+    "提高",
+    "群众",
+    "服务",
+    "管理",
+    "指标",
+    "项目",
+    "建设",
+    "保障",
+}
+
+
+def _bigrams(text: str) -> set[str]:
+    text = re.sub(r"[^\u4e00-\u9fff]", "", text)
+    return {text[i : i + 2] for i in range(len(text) - 1)} - STOP_BIGRAMS
+
+
+def _same_target(a: Indicator, b: Indicator) -> bool:
+    return (canonical(a.operator), a.number, canonical(a.unit)) == (
+        canonical(b.operator),
+        b.number,
+        canonical(b.unit),
+    )
+
+
+@rule("S05", "warning", "三级指标不应重复", evidence="P")
+def duplicate_indicators(table: Table, settings: Settings) -> Iterator[Hit]:
+    """同一表内三级指标不应重复：名称相同或几乎相同，或同一项活动（名称有共同的词、目标值也相同）被计了两次。
+
+    原因：同一产出重复计入，会让指标显得更多，考核时也会重复计分。
+    错误示例：质量指标“宣传预警 ≥ 4 次”，社会效益“开展……宣传 ≥ 4 次”。
+    正确示例：宣传只在数量指标下计一次，效益指标写宣传带来的效果。
+    """
+    seen: list[Indicator] = []
+    for indicator in filled(table):
+        if indicator.name is None:
+            continue
+        name = clean(indicator.name.text)
+        for earlier in seen:
+            other = clean(earlier.name.text)
+            similar = SequenceMatcher(None, name, other).ratio() >= 0.85
+            shared = _bigrams(name) & _bigrams(other)
+            if similar or (shared and _same_target(indicator, earlier) and indicator.number is not None):
+                yield Hit(
+                    indicator.name.at,
+                    f"三级指标“{indicator.name.text}”与第 {earlier.row} 行“{earlier.name.text}”重复（{indicator.name.cell}）",
+                )
+                break
+        seen.append(indicator)
+
+
+def _unbalanced(text: str) -> bool:
+    return text.count("《") != text.count("》") or text.count("（") + text.count("(") != text.count(
+        "）"
+    ) + text.count(")")
+
+
+@rule("S06", "info", "表头/名称截断需识别", evidence="P")
+def truncated_labels(table: Table, settings: Settings) -> Iterator[Hit]:
+    """导出时被截断的表头按前缀识别（“项目支出实施”→项目支出实施期，“本年度绩效目”→本年度绩效目标）；
+    名称中书名号、括号不成对，提示可能被截断。
+
+    原因：单元格过窄时导出文本会被截断；识别后仍可校验，但应在原表中补全。
+    错误示例：表头“年度本级预算”；三级指标“起草《政府工作报告》等各类文”。
+    正确示例：表头“年度本级预算金额”。
+    """
+    for item in table.header.values():
+        key = label_key(item.label.text)
+        if not any(label_key(s) == key for s in _spellings(str(item.label.value))):
+            yield Hit(
+                item.label.at,
+                f"表头“{item.label.text}”按“{item.label.value}”识别，可能被截断（{item.label.cell}）",
+            )
+    for indicator in table.indicators:
+        if indicator.name is not None and _unbalanced(indicator.name.text):
+            yield Hit(
+                indicator.name.at,
+                f"三级指标“{indicator.name.text}”括号不成对，可能被截断（{indicator.name.cell}）",
+            )
+
+
+def _spellings(canonical_label: str) -> tuple[str, ...]:
+    from perfgoals_xl.reader.labels import HEADER_LABELS
+
+    return HEADER_LABELS.get(canonical_label, ())
+
+
+@rule("S07", "warning", "完成时限应在实施期内", evidence="P")
+def deadline_in_period(table: Table, settings: Settings) -> Iterator[Hit]:
+    """时效指标或完成时间里写的年份应落在实施期内。
+
+    原因：完成时间超出实施期，说明目标或实施期填错了。
+    错误示例：实施期“2026年”，时效指标“完成时间 ≤ 2027年6月”。
+    正确示例：实施期“2026年”，完成时间“2026年12月底前”。
+    """
+    period = table.header.get("实施期")
+    if period is None or period.value is None:
+        return
+    years = [int(y) for y in YEAR.findall(period.value.text)]
+    if not years:
+        return
+    for indicator in filled(table):
+        if canonical(indicator.level2) != "时效指标" and "完成时间" not in name_text(indicator):
+            continue
+        value = indicator.value
+        if value is None or not isinstance(value.value, str):
+            continue
+        for year in (int(y) for y in YEAR.findall(value.text)):
+            if not min(years) <= year <= max(years):
+                yield Hit(
+                    value.at, f"完成时限“{value.text}”不在实施期“{period.value.text}”内（{value.cell}）"
+                )
+                break
+
+
+@rule("S08", "warning", "中期与年度目标应区分", source="F88")
+def medium_term(table: Table, settings: Settings) -> Iterator[Hit]:
+    """跨年度项目：中期资金总额不应小于年度资金总额；中期指标与年度指标完全相同时给出警告。
+
+    原因：中期目标是整个实施期的目标，照抄年度目标说明没有分年度测算。
+    错误示例：中期资金总额 100 万元，年度资金总额 120 万元。
+    正确示例：中期资金总额 300 万元，年度资金总额 100 万元，年度指标是中期指标的分解。
+    """
+    medium, annual = table.item_value("中期资金总额"), table.item_value("年度预算金额")
+    if isinstance(medium, float) and isinstance(annual, float) and medium < annual:
+        item = table.header["中期资金总额"]
+        yield Hit(
+            item.value.at,
+            f"中期资金总额 {number_text(medium)} 小于年度资金总额 {number_text(annual)}（{item.value.cell}）",
+        )
+    if len(table.blocks) >= 2:
+        sets = [
+            {(name_text(i), i.value.text if i.value else "") for i in filled(table) if i.block == block}
+            for block in range(len(table.blocks))
+        ]
+        if sets[0] and sets[0] == sets[1]:
+            at = Loc(row=table.blocks[1].header_row, col=table.blocks[1].columns.get("level1", table.left))
+            yield Hit(at, f"中期与年度绩效指标完全相同，应分别设定（{at.address}）")
