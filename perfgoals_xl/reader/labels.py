@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from perfgoals_xl.vocab import clean
 
@@ -87,7 +88,14 @@ class LabelMatch:
 
 
 def label_key(text: object) -> str:
-    """Text as a label: no whitespace, half-width brackets, no `*` mark, no trailing colon."""
+    """Text as a label: no whitespace, half-width brackets, no `*` mark, no `其中：` prefix, no trailing colon."""
+    if isinstance(text, str):
+        return _label_key(text)
+    return clean(text) if isinstance(text, int | float) and not isinstance(text, bool) else ""
+
+
+@lru_cache(maxsize=16384)
+def _label_key(text: str) -> str:
     key = clean(text).replace("（", "(").replace("）", ")").lstrip("*＊")
     key = _SUBITEM.sub("", key)
     return key.rstrip(":：")
@@ -109,6 +117,11 @@ MIN_PREFIX = 4
 
 def match_header_label(text: object) -> LabelMatch | None:
     """A header label, exact or truncated by export (`年度本级预算` is a prefix of 年度本级预算金额)."""
+    return _match_header_label(text) if isinstance(text, str) else None
+
+
+@lru_cache(maxsize=8192)
+def _match_header_label(text: str) -> LabelMatch | None:
     key = LABEL_AMOUNT_UNIT.sub("", label_key(text))
     if not key or len(key) > 16:
         return None
@@ -123,6 +136,11 @@ def match_header_label(text: object) -> LabelMatch | None:
 
 def match_column_role(text: object) -> str | None:
     """The role of an indicator-block header cell (`指标性质` → operator)."""
+    return _match_column_role(text) if isinstance(text, str) else None
+
+
+@lru_cache(maxsize=8192)
+def _match_column_role(text: str) -> str | None:
     key = label_key(text)
     if key in _COLUMN_LOOKUP:
         return _COLUMN_LOOKUP[key]

@@ -178,22 +178,56 @@ def duplicate_indicators(table: Table, settings: Settings) -> Iterator[Hit]:
     错误示例：质量指标“宣传预警 ≥ 4 次”，社会效益“开展……宣传 ≥ 4 次”。
     正确示例：宣传只在数量指标下计一次，效益指标写宣传带来的效果。
     """
-    seen: list[Indicator] = []
+    earlier_names = _NameIndex()
     for indicator in filled(table):
         if indicator.name is None:
             continue
+        earlier = earlier_names.twin(indicator)
+        if earlier is not None:
+            yield Hit(
+                indicator.name.at,
+                f"三级指标“{indicator.name.text}”与第 {earlier.row} 行“{earlier.name.text}”重复（{indicator.name.cell}）",
+            )
+        earlier_names.add(indicator)
+
+
+class _NameIndex:
+    """Earlier 三级 names, indexed by their two-character words so a 12,000-row block stays linear."""
+
+    COMMON = 64  # a word shared by more rows than this tells nothing about duplicates
+    CANDIDATES = 8
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[Indicator, str]] = []
+        self.exact: dict[str, Indicator] = {}
+        self.postings: dict[str, list[int]] = {}
+
+    def add(self, indicator: Indicator) -> None:
         name = clean(indicator.name.text)
-        for earlier in seen:
-            other = clean(earlier.name.text)
-            similar = SequenceMatcher(None, name, other).ratio() >= 0.85
-            shared = _bigrams(name) & _bigrams(other)
-            if similar or (shared and _same_target(indicator, earlier) and indicator.number is not None):
-                yield Hit(
-                    indicator.name.at,
-                    f"三级指标“{indicator.name.text}”与第 {earlier.row} 行“{earlier.name.text}”重复（{indicator.name.cell}）",
-                )
-                break
-        seen.append(indicator)
+        self.exact.setdefault(name, indicator)
+        for gram in _bigrams(name):
+            self.postings.setdefault(gram, []).append(len(self.rows))
+        self.rows.append((indicator, name))
+
+    def twin(self, indicator: Indicator) -> Indicator | None:
+        """An earlier row with the same or nearly the same name, or a shared word and the same target."""
+        name = clean(indicator.name.text)
+        if name in self.exact:
+            return self.exact[name]
+        grams = _bigrams(name)
+        shared: dict[int, int] = {}
+        for gram in grams:
+            postings = self.postings.get(gram, ())
+            if len(postings) <= self.COMMON:
+                for position in postings:
+                    shared[position] = shared.get(position, 0) + 1
+        for position in sorted(shared, key=lambda p: (-shared[p], p))[: self.CANDIDATES]:
+            earlier, other = self.rows[position]
+            if indicator.number is not None and _same_target(indicator, earlier):
+                return earlier
+            if SequenceMatcher(None, name, other).ratio() >= 0.85:
+                return earlier
+        return None
 
 
 def _unbalanced(text: str) -> bool:
