@@ -51,11 +51,14 @@ def check_file(path: Path, settings: Settings | None = None) -> FileResult:
 
 
 def check_files(
-    paths: list[Path], settings: Settings | None = None, progress: Callable[[Path], None] | None = None
+    paths: list[Path],
+    settings: Settings | Callable[[Path], Settings] | None = None,
+    progress: Callable[[Path], None] | None = None,
 ) -> list[FileResult]:
+    """Check each file; `settings` is one Settings for all, or a function giving each file its own."""
     results = []
     for path in paths:
-        results.append(check_file(path, settings))
+        results.append(check_file(path, settings(path) if callable(settings) else settings))
         if progress is not None:
             progress(path)
     return results
