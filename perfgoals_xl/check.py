@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from perfgoals_xl.files import ReadError, read_workbook
+from perfgoals_xl.files import ReadError, Workbook, read_workbook
 from perfgoals_xl.grid import Grid
 from perfgoals_xl.models import Finding, Table
 from perfgoals_xl.reader import read_tables
@@ -38,16 +38,21 @@ def check_grids(grids: Iterable[Grid], settings: Settings | None = None) -> tupl
 
 def check_file(path: Path, settings: Settings | None = None) -> FileResult:
     """One workbook file checked; unreadable files and files without a table come back with `error` set."""
+    return check_workbook(path, settings)[1]
+
+
+def check_workbook(path: Path, settings: Settings | None = None) -> tuple[Workbook | None, FileResult]:
+    """Like check_file, also returning the Grids read (hosts need them to draw marks); None if unreadable."""
     try:
         workbook = read_workbook(path)
     except ReadError as exc:
-        return FileResult(path=str(path), error=FileError(code=exc.code, message=exc.message))
+        return None, FileResult(path=str(path), error=FileError(code=exc.code, message=exc.message))
     tables, findings = check_grids(workbook.grids, settings)
     if not tables:
         sheets = "、".join(f"“{grid.sheet}”" for grid in workbook.grids) or "（无工作表）"
         message = f"文件“{path.name}”中没有找到绩效目标表（已查看工作表：{sheets}）。"
-        return FileResult(path=str(path), error=FileError(code="no_table", message=message))
-    return FileResult(path=str(path), tables=tables, findings=findings)
+        return workbook, FileResult(path=str(path), error=FileError(code="no_table", message=message))
+    return workbook, FileResult(path=str(path), tables=tables, findings=findings)
 
 
 def check_files(

@@ -104,6 +104,11 @@ class Grid:
     def merge_at(self, row: int, col: int) -> MergedRange | None:
         return self._merge_index.get((row, col))
 
+    def anchor(self, row: int, col: int) -> tuple[int, int]:
+        """The top-left cell of the merged range holding this cell (the cell itself when not merged)."""
+        merged = self.merge_at(row, col)
+        return (merged.top, merged.left) if merged is not None else (row, col)
+
     def shown(self, row: int, col: int) -> CellValue:
         """The value a reader sees in this cell: a merged range shows its anchor's value everywhere."""
         merged = self.merge_at(row, col)

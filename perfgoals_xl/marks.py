@@ -1,0 +1,259 @@
+"""Marks: what the user sees for a list of findings, planned as plain data for any host to draw.
+
+- a conditional-format fill over each offending row block of a table (error / warning colour), whose formula
+  carries a marker, so the user's own fills are never touched and clearing deletes only our rules;
+- a note (批注) on the offending cell — the top-left cell of a merged range — starting with NOTE_PREFIX;
+- a 校验结果 sheet: a summary line, then one row per finding with a link to its cell (notes do not print);
+- hidden defined names `_pg_marks_N` / `_pg_notes_N`, each a union of areas on one sheet, recording what we
+  marked, so 清除标记 removes exactly that even after the user inserted rows (Excel moves the names).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from perfgoals_xl.grid import address, parse_address
+from perfgoals_xl.models import Finding, Severity, Table
+
+NOTE_PREFIX = "【绩效校验】"
+RESULTS_SHEET = "校验结果"
+MARKS_NAME = "_pg_marks"
+NOTES_NAME = "_pg_notes"
+NAME_PREFIX = "_pg_"
+FILL_COLORS = {"error": "#FF9F9F", "warning": "#FFF2A8"}  # mid and light: still two greys in black-and-white
+MARKER_FORMULAS = {s: f'=ISTEXT("perfgoals:{s}")' for s in FILL_COLORS}  # always true; the text is our marker
+MARKER = "perfgoals:"
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+RESULT_HEADER = ("序号", "级别", "规则", "工作表", "单元格", "说明")
+MAX_REFERS_TO = 1000  # characters per defined name; Excel allows ~8192, the UI 255 — stay well inside
+MAX_UNION_ADDRESS = 255  # COM Range("A1:H1,A3:H3") address strings
+
+
+@dataclass(frozen=True)
+class Block:
+    """Rows top..bottom across columns left..right of one sheet, filled in the colour of `severity`."""
+
+    sheet: str
+    top: int
+    bottom: int
+    left: int
+    right: int
+    severity: Severity
+
+    @property
+    def ref(self) -> str:
+        return f"{address(self.top, self.left)}:{address(self.bottom, self.right)}"
+
+
+@dataclass(frozen=True)
+class Note:
+    sheet: str
+    row: int
+    col: int
+    text: str
+
+    @property
+    def cell(self) -> str:
+        return address(self.row, self.col)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything to draw for one check."""
+
+    blocks: list[Block]
+    notes: list[Note]
+    results: list[Finding]
+    summary: str
+    checked_sheets: list[str] = field(default_factory=list)
+
+    @property
+    def first_error(self) -> Finding | None:
+        """The first error, else the first warning: where the handler puts the cursor."""
+        for severity in ("error", "warning"):
+            found = next((f for f in self.results if f.severity == severity), None)
+            if found is not None:
+                return found
+        return None
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.results if f.severity == severity)
+
+
+Anchor = Callable[[str, int, int], tuple[int, int]]
+
+
+def plan_marks(
+    tables: list[Table],
+    findings: list[Finding],
+    *,
+    source: str,
+    checked_at: datetime,
+    anchor: Anchor | None = None,
+) -> Plan:
+    """Blocks, notes and result rows for these findings; `anchor` maps a cell to its merged range's top-left."""
+    anchor = anchor or (lambda _sheet, row, col: (row, col))
+    marked = [f for f in findings if f.severity != "info"]
+    summary = (
+        f"校验时间：{checked_at:%Y-%m-%d %H:%M}　文件：{source}　表：{len(tables)} 张　"
+        f"错误：{_count(findings, 'error')} 条　警告：{_count(findings, 'warning')} 条　提示：{_count(findings, 'info')} 条"
+    )
+    ordered = sorted(findings, key=lambda f: f.severity == "info")  # infos last, otherwise in sheet order
+    return Plan(
+        blocks=_blocks(tables, marked),
+        notes=_notes(marked, anchor),
+        results=ordered,
+        summary=summary,
+        checked_sheets=list(dict.fromkeys(t.sheet for t in tables)),
+    )
+
+
+def _count(findings: list[Finding], severity: str) -> int:
+    return sum(1 for f in findings if f.severity == severity)
+
+
+def _blocks(tables: list[Table], findings: list[Finding]) -> list[Block]:
+    """One severity per row (error wins), spanning its table's columns; consecutive rows merged."""
+    rows: dict[tuple[str, int], tuple[Severity, int, int]] = {}
+    for finding in findings:
+        left, right = _span(tables, finding)
+        key = (finding.sheet, finding.row)
+        previous = rows.get(key)
+        if previous is None or (previous[0] == "warning" and finding.severity == "error"):
+            rows[key] = (finding.severity, left, right)
+    blocks: list[Block] = []
+    for (sheet, row), (severity, left, right) in sorted(
+        rows.items(), key=lambda item: (item[0][0], item[0][1])
+    ):
+        last = blocks[-1] if blocks else None
+        if last and (last.sheet, last.bottom + 1, last.left, last.right, last.severity) == (
+            sheet, row, left, right, severity,
+        ):  # fmt: skip
+            blocks[-1] = Block(sheet, last.top, row, left, right, severity)
+        else:
+            blocks.append(Block(sheet, row, row, left, right, severity))
+    return blocks
+
+
+def _span(tables: list[Table], finding: Finding) -> tuple[int, int]:
+    for table in tables:
+        if table.sheet == finding.sheet and table.top <= finding.row <= table.bottom:
+            return table.left, table.right
+    return finding.col, finding.col
+
+
+def _notes(findings: list[Finding], anchor: Anchor) -> list[Note]:
+    """One note per cell, listing every finding there."""
+    lines: dict[tuple[str, int, int], list[str]] = {}
+    for finding in findings:
+        row, col = anchor(finding.sheet, finding.row, finding.col)
+        lines.setdefault((finding.sheet, row, col), []).append(
+            f"{SEVERITY_NAMES[finding.severity]} {finding.rule}：{finding.message}"
+        )
+    return [
+        Note(sheet, row, col, NOTE_PREFIX + "\n" + "\n".join(text))
+        for (sheet, row, col), text in lines.items()
+    ]
+
+
+def result_rows(plan: Plan) -> list[list[object]]:
+    """The 校验结果 sheet as rows: the summary line, the header, one row per finding (cell as text)."""
+    rows: list[list[object]] = [[plan.summary], list(RESULT_HEADER)]
+    for number, finding in enumerate(plan.results, 1):
+        rows.append(
+            [
+                number,
+                SEVERITY_NAMES[finding.severity],
+                finding.rule,
+                finding.sheet,
+                finding.cell,
+                finding.message,
+            ]
+        )
+    return rows
+
+
+def link_target(sheet: str, cell: str) -> str:
+    """An internal hyperlink target: #'表名'!C74 (quotes doubled inside the name)."""
+    return f"#'{sheet.replace(chr(39), chr(39) * 2)}'!{cell}"
+
+
+# --- the registry of our marks: defined names that refer to the marked areas ---------------------------------
+
+
+def quote_sheet(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def absolute(ref: str) -> str:
+    """C3:H5 → $C$3:$H$5."""
+    return ":".join(re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", part) for part in ref.split(":"))
+
+
+def registry_names(plan: Plan) -> dict[str, str]:
+    """Defined name → refers_to (`='表'!$A$3:$H$5,'表'!$A$9:$H$9`), chunked per sheet and by length."""
+    names: dict[str, str] = {}
+    for base, refs in (
+        (MARKS_NAME, [(b.sheet, b.ref) for b in plan.blocks]),
+        (NOTES_NAME, [(n.sheet, n.cell) for n in plan.notes]),
+    ):
+        for formula in _union_formulas(refs):
+            names[f"{base}_{len([n for n in names if n.startswith(base)]) + 1}"] = formula
+    return names
+
+
+def _union_formulas(refs: Iterable[tuple[str, str]]) -> list[str]:
+    formulas: list[str] = []
+    by_sheet: dict[str, list[str]] = {}
+    for sheet, ref in refs:
+        by_sheet.setdefault(sheet, []).append(f"{quote_sheet(sheet)}!{absolute(ref)}")
+    for parts in by_sheet.values():
+        current: list[str] = []
+        for part in parts:
+            if current and len("=" + ",".join([*current, part])) > MAX_REFERS_TO:
+                formulas.append("=" + ",".join(current))
+                current = []
+            current.append(part)
+        formulas.append("=" + ",".join(current))
+    return formulas
+
+
+_AREA = re.compile(r"(?:'((?:[^']|'')+)'|([^'!,=()]+))!\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?")
+
+
+def parse_refers_to(formula: str) -> list[tuple[str, str]]:
+    """`='表'!$A$3:$H$5,表2!$C$9` → [("表", "A3:H5"), ("表2", "C9:C9")]; areas Excel moved are read as they are."""
+    areas = []
+    for quoted, bare, col1, row1, col2, row2 in _AREA.findall(formula):
+        sheet = quoted.replace("''", "'") if quoted else bare
+        areas.append((sheet, f"{col1}{row1}:{col2 or col1}{row2 or row1}"))
+    return areas
+
+
+def is_registry_name(name: str) -> bool:
+    return name.split("!")[-1].startswith(NAME_PREFIX)
+
+
+def area_cells(ref: str) -> tuple[int, int, int, int]:
+    """`A3:H5` → (top, left, bottom, right)."""
+    first, _, last = ref.partition(":")
+    (top, left), (bottom, right) = parse_address(first), parse_address(last or first)
+    return top, left, bottom, right
+
+
+def union_addresses(refs: list[str], limit: int = MAX_UNION_ADDRESS) -> list[str]:
+    """Chunks of `A3:H5,A9:H9,…` no longer than `limit` characters (COM's Range address limit)."""
+    chunks: list[str] = []
+    current = ""
+    for ref in refs:
+        candidate = f"{current},{ref}" if current else ref
+        if len(candidate) > limit and current:
+            chunks.append(current)
+            candidate = ref
+        current = candidate
+    if current:
+        chunks.append(current)
+    return chunks
