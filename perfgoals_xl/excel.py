@@ -1,0 +1,280 @@
+"""The Excel host (xlwings): read sheets in one bulk read each, draw marks in batches, clear exactly ours.
+
+The same code runs on desktop Excel (COM, from the ribbon) and on xlwings' remote engine (a book built from a
+client payload — how the tests drive it on Linux). Branches only desktop Excel can run are behind `_on_com`
+and kept small: union addresses, hidden names, screen updating and the status bar.
+No value of the user's table is ever written: only conditional formats, notes, our names and 校验结果.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from perfgoals_xl.check import check_grids
+from perfgoals_xl.config import ConfigError, load_settings
+from perfgoals_xl.grid import CellValue, Grid, address
+from perfgoals_xl.marks import (
+    FILL_COLORS,
+    MARKER,
+    MARKER_FORMULAS,
+    NOTE_PREFIX,
+    RESULTS_SHEET,
+    SEVERITY_NAMES,
+    Plan,
+    area_cells,
+    is_registry_name,
+    link_target,
+    parse_refers_to,
+    plan_marks,
+    registry_names,
+    result_rows,
+    union_addresses,
+)
+from perfgoals_xl.settings import Settings
+
+ALERT_TITLE = "绩效目标校验"
+RESULT_WIDTHS = (6, 6, 6, 14, 8, 80)  # characters; the remote engine takes points (×7)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a handler did, for its alert and for tests."""
+
+    message: str
+    plan: Plan | None = None
+    cleared: int = 0
+
+
+# --- reading -------------------------------------------------------------------------------------------------
+
+
+def read_grid(sheet: Any) -> Grid:
+    """The sheet's used range in one read; its origin may lie below or right of A1 (COM's UsedRange)."""
+    used = sheet.used_range
+    values = used.options(ndim=2).value or []
+    rows = [[_cell(value) for value in row] for row in values]
+    return Grid(sheet=sheet.name, rows=rows, origin=(used.row, used.column))
+
+
+def _cell(value: Any) -> CellValue:
+    if isinstance(value, str) and not value.strip():
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)  # COM gives 4.0 where the remote engine gives 4; the reader prefers one form
+    return value
+
+
+def _user_sheets(book: Any) -> list[Any]:
+    return [sheet for sheet in book.sheets if sheet.name != RESULTS_SHEET]
+
+
+# --- handlers: what the ribbon buttons 校验本表 / 校验全部 / 清除标记 run ----------------------------------------
+
+
+def check_active_sheet(book: Any, settings: Settings | None = None) -> Outcome:
+    """校验本表: check the active sheet, mark it, list the findings in 校验结果, go to the first error."""
+    sheet = book.sheets.active
+    if sheet.name == RESULTS_SHEET:
+        return _alert(book, Outcome("当前是“校验结果”表，请先切换到要校验的工作表。"))
+    return _check(book, [sheet], settings, scope=f"工作表“{sheet.name}”")
+
+
+def check_all_sheets(book: Any, settings: Settings | None = None) -> Outcome:
+    """校验全部: every sheet, with the cross-sheet rules (C06)."""
+    return _check(book, _user_sheets(book), settings, scope="全部工作表")
+
+
+def clear_marks(book: Any) -> Outcome:
+    """清除标记: remove our fills, notes, 校验结果 and registry names — nothing else."""
+    with _quiet(book, "正在清除校验标记…"):
+        cleared = _clear(book)
+    message = f"已清除 {cleared} 处校验标记。" if cleared else "没有需要清除的校验标记。"
+    return _alert(book, Outcome(message, cleared=cleared))
+
+
+def _check(book: Any, sheets: list[Any], settings: Settings | None, scope: str) -> Outcome:
+    if settings is None:
+        try:
+            settings = load_settings(book_path(book))[0]
+        except ConfigError as exc:
+            return _alert(book, Outcome(exc.message))
+    with _quiet(book, "正在校验绩效目标表…"):
+        grids = [read_grid(sheet) for sheet in sheets]
+        tables, findings = check_grids(grids, settings)
+        _clear(book)
+        if not tables:
+            return _alert(book, Outcome(f"{scope}中没有找到绩效目标表（项目支出或部门整体支出绩效目标表）。"))
+        plan = plan_marks(tables, findings, source=book.name, checked_at=datetime.now())
+        draw(book, plan)
+    return _alert(book, Outcome(_summary_message(plan), plan=plan), goto=plan)
+
+
+def _summary_message(plan: Plan) -> str:
+    errors, warnings = plan.count("error"), plan.count("warning")
+    if not errors and not warnings:
+        return f"校验完成，未发现错误或警告（提示 {plan.count('info')} 条，见“{RESULTS_SHEET}”表）。"
+    first = plan.first_error
+    where = (
+        f"第一处{SEVERITY_NAMES[first.severity]}在“{first.sheet}”{first.cell}：{first.message}"
+        if first
+        else ""
+    )
+    return f"校验完成：错误 {errors} 条，警告 {warnings} 条，详见“{RESULTS_SHEET}”表。\n{where}"
+
+
+def _alert(book: Any, outcome: Outcome, goto: Plan | None = None) -> Outcome:
+    first = goto.first_error if goto else None
+    if first is not None:
+        sheet = book.sheets[first.sheet]
+        sheet.activate()
+        sheet.range(first.cell).select()
+    book.app.alert(outcome.message, title=ALERT_TITLE)
+    return outcome
+
+
+# --- drawing ------------------------------------------------------------------------------------------------
+
+
+def draw(book: Any, plan: Plan) -> None:
+    """Fills, notes, the results sheet and the registry names, in as few calls as the host allows."""
+    _draw_fills(book, plan)
+    noted = _draw_notes(book, plan)
+    _draw_results(book, plan)
+    drawn = replace(plan, notes=[note for note in plan.notes if (note.sheet, note.cell) in noted])
+    for name, refers_to in registry_names(drawn).items():
+        _add_name(book, name, refers_to)
+
+
+def _draw_fills(book: Any, plan: Plan) -> None:
+    groups: dict[tuple[str, str], list[str]] = {}
+    for block in plan.blocks:
+        groups.setdefault((block.sheet, block.severity), []).append(block.ref)
+    for (sheet_name, severity), refs in groups.items():
+        sheet = book.sheets[sheet_name]
+        # desktop Excel colours many blocks per call through union addresses; the remote engine one per block
+        for ref in union_addresses(refs) if _on_com(book) else refs:
+            sheet.range(ref).conditional_formats.add_custom(
+                MARKER_FORMULAS[severity], fill_color=FILL_COLORS[severity]
+            )
+
+
+def _draw_notes(book: Any, plan: Plan) -> set[tuple[str, str]]:
+    """Notes on cells that have none yet (a user's own note is never replaced); returns the cells noted."""
+    noted: set[tuple[str, str]] = set()
+    for note in plan.notes:
+        cell = book.sheets[note.sheet].range(note.cell)
+        if cell.note is not None:
+            continue
+        try:
+            cell.add_note(note.text)
+        except NotImplementedError:
+            return noted  # a client without notes (VBA RunServerPython): fills and 校验结果 still show all
+        noted.add((note.sheet, note.cell))
+    return noted
+
+
+def _draw_results(book: Any, plan: Plan) -> None:
+    """校验结果: one bulk write; the 单元格 column links to each cell with HYPERLINK formulas."""
+    rows = result_rows(plan)
+    for row in rows[2:]:
+        sheet_name, cell = str(row[3]), str(row[4])
+        row[4] = f'=HYPERLINK("{link_target(sheet_name, cell)}","{cell}")'
+    width = len(rows[1])
+    rows = [row + [None] * (width - len(row)) for row in rows]
+    sheet = book.sheets.add(RESULTS_SHEET, after=book.sheets[len(book.sheets) - 1])
+    sheet.range("A1").value = rows
+    sheet.range((2, 1), (2, width)).font.bold = True
+    scale = 1 if _on_com(book) else 7
+    for col, chars in enumerate(RESULT_WIDTHS, 1):
+        sheet.range((1, col)).column_width = chars * scale
+
+
+def _add_name(book: Any, name: str, refers_to: str) -> None:
+    if _on_com(book):
+        book.api.Names.Add(Name=name, RefersTo=refers_to, Visible=False)  # hidden from Name Manager
+    else:
+        book.names.add(name, refers_to)
+
+
+# --- clearing -----------------------------------------------------------------------------------------------
+
+
+def _clear(book: Any) -> int:
+    """Remove what the registry names say we added, the results sheet and the names; count the areas."""
+    cleared = 0
+    for name in [n for n in book.names if is_registry_name(n.name)]:
+        for sheet_name, ref in parse_refers_to(name.refers_to):
+            if sheet_name not in [s.name for s in book.sheets]:
+                continue
+            sheet = book.sheets[sheet_name]
+            if name.name.split("!")[-1].startswith("_pg_notes"):
+                cleared += _clear_notes(book, sheet, ref)
+            else:
+                cleared += _clear_fills(book, sheet, ref)
+        name.delete()
+    if RESULTS_SHEET in [s.name for s in book.sheets]:
+        book.sheets[RESULTS_SHEET].delete()
+        cleared += 1
+    return cleared
+
+
+def _clear_fills(book: Any, sheet: Any, ref: str) -> int:
+    rules = sheet.range(ref).conditional_formats
+    if not _on_com(book):
+        rules.clear()  # the remote engine cannot list rules: the recorded area is cleared
+        return 1
+    ours = [rule for rule in rules if MARKER in (rule.formula or "")]
+    for rule in reversed(ours):
+        rule.delete()
+    return 1 if ours else 0
+
+
+def _clear_notes(book: Any, sheet: Any, ref: str) -> int:
+    top, left, bottom, right = area_cells(ref)
+    cleared = 0
+    for row in range(top, bottom + 1):
+        for col in range(left, right + 1):
+            cell = sheet.range(address(row, col))
+            note = cell.note
+            if note is None:
+                continue
+            if _on_com(book) and not (note.text or "").startswith(NOTE_PREFIX):
+                continue  # desktop Excel can read the text: a note that is not ours stays
+            note.delete()
+            cleared += 1
+    return cleared
+
+
+# --- host details ---------------------------------------------------------------------------------------------
+
+
+def _on_com(book: Any) -> bool:
+    return book.app.engine.name == "excel"
+
+
+@contextmanager
+def _quiet(book: Any, status: str) -> Iterator[None]:
+    """Desktop Excel: screen updating off and a status-bar text while we work, both restored afterwards."""
+    if not _on_com(book):
+        yield
+        return
+    app = book.app
+    updating = app.screen_updating
+    app.screen_updating = False
+    app.status_bar = status
+    try:
+        yield
+    finally:
+        app.screen_updating = updating
+        app.status_bar = False  # hands the status bar back to Excel
+
+
+def book_path(book: Any) -> Path | None:
+    """The saved workbook's path (for perfgoals.toml lookup), None for an unsaved or remote book."""
+    path = Path(book.fullname)
+    return path if path.is_absolute() and path.exists() else None
