@@ -6,10 +6,11 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from rule_harness import LAYOUTS
+from rule_harness import workbook
 
 from perfgoals_xl.check import check_file
 from perfgoals_xl.rules import RULES
+from perfgoals_xl.settings import Settings
 
 CASES_DIR = Path(__file__).parent / "rule_cases"
 
@@ -30,8 +31,8 @@ def _expected(entry: str) -> tuple[str, str | None, str | None]:
 
 @pytest.mark.parametrize(("rules", "case"), list(_cases()))
 def test_rule_case(rules, case, write_book):
-    path = write_book({"表": LAYOUTS[case["layout"]](case)})
-    result = check_file(path)
+    path = write_book(workbook(case))
+    result = check_file(path, Settings(**case.get("settings", {})))
     assert result.error is None, result.error
     found = [f for f in result.findings if f.rule in rules]
     unmatched = list(found)

@@ -14,6 +14,7 @@ from perfgoals_xl.reader.labels import (
     DEPARTMENT_LABELS,
     DEPARTMENT_TITLE,
     LABEL_AMOUNT_UNIT,
+    NUMBER_LABELS,
     START_LABELS,
     TOTAL_LABELS,
     UNIT_NAME,
@@ -21,7 +22,7 @@ from perfgoals_xl.reader.labels import (
     label_key,
     match_header_label,
 )
-from perfgoals_xl.reader.values import cell_text, money_in, parse_amount
+from perfgoals_xl.reader.values import cell_text, money_in, parse_amount, parse_number
 
 TASKS_LABEL = "年度主要任务"
 BUDGET_BLOCK_LABEL = "预算情况"
@@ -192,6 +193,9 @@ def _item_value(label: str, value: object, row: int, col: int) -> Field:
     if label in AMOUNT_LABELS:
         amount = parse_amount(value)
         parsed = amount[0] if amount is not None else text
+    elif label in NUMBER_LABELS:
+        number = parse_number(text.rstrip("%％"))
+        parsed = number if number is not None else text
     return Field(value=parsed, text=text, at=Loc(row=row, col=col))
 
 
@@ -288,17 +292,27 @@ def _breakdowns(grid: Grid, first: int, last: int) -> list[Breakdown]:
         items: dict[int, list[Field]] = {col: [] for col in totals}
         top = row
         for above in range(row - 1, first - 1, -1):
-            numbers = {
-                col: v for col, v in grid.row_values(above) if col in totals and parse_amount(v) is not None
-            }
-            if not numbers:
-                break
+            cells_above = list(grid.row_values(above))
+            if not cells_above or _starts_other_part(grid, above, cells_above):
+                break  # an empty row or the table's own header ends the breakdown; a blank amount counts as 0
+            numbers = {col: v for col, v in cells_above if col in totals and parse_amount(v) is not None}
             top = above
             for col, value in numbers.items():
                 items[col].insert(0, _amount_field(value, above, col))
         if top < row:
             found.append(Breakdown(first_row=top, total_row=row, items=items, totals=totals))
     return found
+
+
+def _starts_other_part(grid: Grid, row: int, cells: list[tuple[int, object]]) -> bool:
+    """A header item, a block label or an indicator header: not a line of a breakdown."""
+    keys = {label_key(value) for _, value in cells}
+    labels = {TASKS_LABEL, BUDGET_BLOCK_LABEL, *BUDGET_LABELS}
+    return (
+        bool(keys & labels)
+        or any(match_header_label(v) for _, v in cells)
+        or header_columns(grid, row) is not None
+    )
 
 
 def _indicator_blocks(grid: Grid, segment: _Segment) -> tuple[list[IndicatorBlock], list[Indicator]]:

@@ -197,7 +197,6 @@ def satisfaction_placement(table: Table, settings: Settings) -> Iterator[Hit]:
             )
 
 
-COST_WORDS = ("成本", "费用", "经费", "资金", "投入", "支出")
 NEGATIVE_EFFECT_WORDS = (
     "影响",
     "污染",
@@ -255,13 +254,7 @@ def _non_cost_under_cost(table: Table, indicator: Indicator, unit: str | None) -
         return
     if level2 in ("社会成本指标", "生态环境成本指标") and any(w in name for w in NEGATIVE_EFFECT_WORDS):
         return
-    if (
-        level2 in ("社会成本指标", "生态环境成本指标")
-        and indicator.is_qualitative
-        and any(w in name for w in NEGATIVE_EFFECT_WORDS)
-    ):
-        return
-    shown = f"{_value_text(indicator)}" or "非货币内容"
+    shown = _value_text(indicator) or "非货币内容"
     yield Hit(at, f"“{name}”（{shown}）不是成本，不应放在{level2}下（{at.address}）")
 
 
@@ -378,18 +371,9 @@ def row_alignment(table: Table, settings: Settings) -> Iterator[Hit]:
 
 
 INPUT_WORDS = (
-    "在职",
-    "在编",
-    "编制人数",
-    "工作人员",
-    "职工人数",
-    "员工",
-    "车辆",
-    "运输车",
-    "安排金额",
-    "资金量",
-    "投入资金",
-)
+    "在职人数", "在编人数", "编制人数", "保障人数", "工作人员数", "职工人数", "员工人数", "人员经费", "运输车辆",
+    "保障车辆", "车辆数", "公务用车", "安排金额", "支出安排", "资金量", "投入资金",
+)  # fmt: skip
 
 
 @rule("H10", "warning", "财力、人力、物力等投入不作为产出指标", source="G-IN", evidence="V")

@@ -178,10 +178,13 @@ def duplicate_indicators(table: Table, settings: Settings) -> Iterator[Hit]:
     错误示例：质量指标“宣传预警 ≥ 4 次”，社会效益“开展……宣传 ≥ 4 次”。
     正确示例：宣传只在数量指标下计一次，效益指标写宣传带来的效果。
     """
-    earlier_names = _NameIndex()
+    blocks: dict[
+        int, _NameIndex
+    ] = {}  # 中期 and 年度 blocks (88号) repeat names by design: compare within one
     for indicator in filled(table):
         if indicator.name is None:
             continue
+        earlier_names = blocks.setdefault(indicator.block, _NameIndex())
         earlier = earlier_names.twin(indicator)
         if earlier is not None:
             yield Hit(
@@ -253,11 +256,24 @@ def truncated_labels(table: Table, settings: Settings) -> Iterator[Hit]:
                 f"表头“{item.label.text}”按“{item.label.value}”识别，可能被截断（{item.label.cell}）",
             )
     for indicator in table.indicators:
-        if indicator.name is not None and _unbalanced(indicator.name.text):
+        if indicator.name is not None and (_unbalanced(indicator.name.text) or _cut_short(indicator)):
             yield Hit(
-                indicator.name.at,
-                f"三级指标“{indicator.name.text}”括号不成对，可能被截断（{indicator.name.cell}）",
+                indicator.name.at, f"三级指标“{indicator.name.text}”可能被截断（{indicator.name.cell}）"
             )
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _cut_short(indicator: Indicator) -> bool:
+    """The name's last words continue in the row's explanation (`…各类文` / `…各类文稿起草字`): cut on export."""
+    name = clean(indicator.name.text)
+    tail = name[-3:]
+    for other in (clean(f.text) for f in (indicator.explanation, indicator.remark) if f is not None):
+        at = other.find(tail)
+        if len(name) >= 6 and name not in other and at >= 0 and CJK.match(other[at + 3 : at + 4]):
+            return True
+    return False
 
 
 def _spellings(canonical_label: str) -> tuple[str, ...]:

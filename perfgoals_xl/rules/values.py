@@ -142,8 +142,8 @@ def satisfaction_target(table: Table, settings: Settings) -> Iterator[Hit]:
     """
     limits = settings.thresholds
     for indicator in filled(table):
-        if "满意" not in name_text(indicator):
-            continue
+        if "满意" not in name_text(indicator) or "不满意" in name_text(indicator):
+            continue  # 不满意率 is a negative indicator (V09's business)
         at = indicator.value.at if indicator.value else column_cell(table, indicator, "value")
         op = canonical(indicator.operator)
         number, unit = indicator.number, unit_of(indicator)
@@ -283,7 +283,10 @@ NEGATIVE_WORDS = (
     "伤亡",
     "案件",
 )
-HANDLING_WORDS = ("处理", "办结", "解决", "处置", "回复", "化解", "整改", "查处", "受理", "调解")
+HANDLING_WORDS = (
+    "处理", "办结", "解决", "处置", "回复", "化解", "整改", "查处", "受理", "调解", "破案", "办理", "演练", "排除",
+    "排查", "预防", "防范", "应急", "侦破", "结案",
+)  # fmt: skip
 
 
 @rule("V09", "error", "反向指标应使用≤", source="SYS2", evidence="V")
