@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -15,9 +16,11 @@ from conftest import EXAMPLES, ONE_SHEET, THREE_SHEETS
 SCRIPT = Path(sys.executable).with_name("perfgoals-xl")
 
 
-def run(*args: str, entry: str = "module") -> subprocess.CompletedProcess[str]:
+def run(*args: str, entry: str = "module", cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "perfgoals_xl"] if entry == "module" else [str(SCRIPT)]
-    return subprocess.run([*command, *args], capture_output=True, text=True, encoding="utf-8", timeout=120)
+    return subprocess.run(
+        [*command, *args], capture_output=True, text=True, encoding="utf-8", timeout=120, cwd=cwd
+    )
 
 
 def test_console_script_and_module_both_work():
@@ -25,8 +28,8 @@ def test_console_script_and_module_both_work():
     assert run("--version", entry="script").stdout == run("--version").stdout != ""
 
 
-def test_demo_prints_the_sample_report():
-    result = run("demo", entry="script")
+def test_demo_prints_the_sample_report(tmp_path):
+    result = run("demo", entry="script", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     for text in (
         "金融处非专项",
@@ -165,3 +168,111 @@ def test_samples_are_bundled_in_the_package_data():
         "seed_one_sheet.xlsx",
         "seed_three_sheets.xlsx",
     ]
+
+
+# --- annotated copies and clearing ------------------------------------------------------------------------
+
+
+def test_annotate_writes_a_copy_per_file_keeping_subfolders(tmp_path):
+    for folder in ("甲", "乙"):
+        (tmp_path / "报送" / folder).mkdir(parents=True)
+        shutil.copy(ONE_SHEET, tmp_path / "报送" / folder / "表.xlsx")
+    (tmp_path / "报送" / "坏表.xlsx").write_bytes(b"not a workbook at all")
+    before = (tmp_path / "报送" / "甲" / "表.xlsx").read_bytes()
+    result = run("check", "报送", "--annotate", "标注", cwd=tmp_path)
+    assert result.returncode == 2  # the unreadable file; the others are annotated all the same
+    copies = sorted(p.relative_to(tmp_path / "标注").as_posix() for p in (tmp_path / "标注").rglob("*.xlsx"))
+    assert copies == ["乙/表_校验.xlsx", "甲/表_校验.xlsx"]
+    assert "已写出 2 个标注副本" in result.stdout
+    for copy in copies:
+        assert f"  {Path('标注', copy)}" in result.stdout
+    assert (tmp_path / "报送" / "甲" / "表.xlsx").read_bytes() == before
+
+    again = run("check", "报送", "--annotate", "报送/标注", cwd=tmp_path)  # output inside the checked folder
+    assert again.returncode == 2 and "已写出 2 个标注副本" in again.stdout
+    rerun = run("check", "报送", "--annotate", "报送/标注", "--format", "json", cwd=tmp_path)
+    assert len(json.loads(rerun.stdout)["files"]) == 3  # the copies of the first run are not checked
+
+
+def test_annotate_json_names_each_copy_and_keeps_exit_codes(tmp_path):
+    src = tmp_path / "a.xlsx"
+    shutil.copy(THREE_SHEETS, src)
+    result = run("check", str(src), str(ONE_SHEET), "--annotate", str(tmp_path / "out"), "--format", "json")
+    assert result.returncode == 1, result.stderr  # errors found, every copy written
+    files = json.loads(result.stdout)["files"]
+    assert [f["annotated"] for f in files] == [
+        str(tmp_path / "out" / "a_校验.xlsx"),
+        str(tmp_path / "out" / "seed_one_sheet_校验.xlsx"),
+    ]
+    assert set(files[0]) == {"path", "error", "tables", "findings", "annotated"}
+    assert all(Path(f["annotated"]).is_file() for f in files)
+    assert result.stderr == ""
+
+    refused = run("check", str(src), "--annotate", str(tmp_path / "out"), "--format", "json")
+    assert refused.returncode == 2
+    assert json.loads(refused.stdout)["files"][0]["annotated"] is None
+    assert "a_校验.xlsx" in refused.stderr and "已存在" in refused.stderr and "--force" in refused.stderr
+    forced = run("check", str(src), "--annotate", str(tmp_path / "out"), "--force")
+    assert forced.returncode == 1 and str(tmp_path / "out" / "a_校验.xlsx") in forced.stdout
+
+
+def test_annotate_write_failure_does_not_stop_the_other_files(tmp_path):
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "seed_one_sheet_校验.xlsx").write_bytes(b"someone else's file")
+    result = run("check", str(ONE_SHEET), str(THREE_SHEETS), "--annotate", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "未写出标注副本" in result.stderr and "seed_one_sheet_校验.xlsx" in result.stderr
+    assert (tmp_path / "out" / "seed_one_sheet_校验.xlsx").read_bytes() == b"someone else's file"
+    assert (tmp_path / "out" / "seed_three_sheets_校验.xlsx").is_file()
+    assert "已写出 1 个标注副本" in result.stdout
+
+
+def test_same_names_from_two_places_do_not_collide(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(ONE_SHEET, tmp_path / folder / "表.xlsx")
+    result = run("check", "a/表.xlsx", "b/表.xlsx", "--annotate", "out", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["表_校验(2).xlsx", "表_校验.xlsx"]
+
+
+def test_files_without_tables_are_not_annotated(write_book, tmp_path):
+    empty = write_book({"说明": [["这里没有绩效目标表"]]}, name="说明.xlsx")
+    result = run("check", str(empty), "--annotate", str(tmp_path / "out"))
+    assert result.returncode == 2 and not (tmp_path / "out").exists()
+
+
+def test_clear_command(tmp_path):
+    run("check", str(ONE_SHEET), "--annotate", str(tmp_path))
+    annotated = tmp_path / "seed_one_sheet_校验.xlsx"
+    result = run("clear", str(annotated), "-o", str(tmp_path / "清除.xlsx"))
+    assert result.returncode == 0, result.stderr
+    assert "已清除" in result.stdout and "清除.xlsx" in result.stdout
+    assert re.search(r"标色规则 2 条、批注 \d+ 条、“校验结果”工作表 1 张、标记名称 2 个", result.stdout)
+    assert (tmp_path / "清除.xlsx").is_file()
+
+    refused = run("clear", str(annotated), "-o", str(tmp_path / "清除.xlsx"))
+    assert refused.returncode == 2 and "已存在" in refused.stderr and "Traceback" not in refused.stderr
+    assert run("clear", str(annotated), "-o", str(tmp_path / "清除.xlsx"), "--force").returncode == 0
+
+    nothing = run("clear", str(tmp_path / "清除.xlsx"), "-o", str(tmp_path / "again.xlsx"))
+    assert nothing.returncode == 0 and "没有绩效校验标记" in nothing.stdout
+    assert not (tmp_path / "again.xlsx").exists()
+
+    (tmp_path / "folder").mkdir()
+    into = run("clear", str(annotated), "-o", str(tmp_path / "folder"))
+    assert into.returncode == 0 and (tmp_path / "folder" / annotated.name).is_file()
+    missing = run("clear", str(tmp_path / "nope.xlsx"), "-o", str(tmp_path / "x.xlsx"))
+    assert missing.returncode == 2 and "找不到文件" in missing.stderr
+
+
+def test_demo_writes_the_annotated_sample_into_a_folder(tmp_path):
+    result = run("demo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    written = tmp_path / "perfgoals-demo" / "seed_one_sheet_校验.xlsx"
+    assert written.is_file()
+    assert "perfgoals-demo/seed_one_sheet_校验.xlsx" in result.stdout.splitlines()[-1]
+    files = [line for line in result.stdout.splitlines() if line.startswith("文件：")]
+    assert files == ["文件：seed_one_sheet.xlsx", "文件：seed_three_sheets.xlsx"]
+    assert "site-packages" not in result.stdout
+    assert run("demo", cwd=tmp_path).returncode == 0  # the demo's own output is replaced
