@@ -1,7 +1,7 @@
 """The Excel host (xlwings): read sheets in one bulk read each, draw marks in batches, clear exactly ours.
 
 The same code runs on desktop Excel (COM, from the ribbon) and on xlwings' remote engine (a book built from a
-client payload — how the tests drive it on Linux). Branches only desktop Excel can run are behind `_on_com`
+client payload — how the tests drive it on Linux). Branches only desktop Excel can run are behind `on_com`
 and kept small: union addresses, hidden names, screen updating and the status bar.
 No value of the user's table is ever written: only conditional formats, notes, our names and 校验结果.
 """
@@ -25,6 +25,8 @@ from perfgoals_xl.marks import (
     NOTE_PREFIX,
     RESULTS_SHEET,
     SEVERITY_NAMES,
+    VALUES_NAME,
+    Note,
     Plan,
     area_cells,
     is_registry_name,
@@ -34,7 +36,10 @@ from perfgoals_xl.marks import (
     registry_names,
     result_rows,
     union_addresses,
+    value_names,
 )
+from perfgoals_xl.reader import read_tables
+from perfgoals_xl.rules.registry import number_text
 from perfgoals_xl.settings import Settings
 
 ALERT_TITLE = "绩效目标校验"
@@ -137,6 +142,77 @@ def _alert(book: Any, outcome: Outcome, goto: Plan | None = None) -> Outcome:
     return outcome
 
 
+def fill_totals(book: Any, settings: Settings | None = None) -> Outcome:
+    """计算合计: write computed totals into empty total cells (with a note saying how), never over a number the
+    user typed; a total that disagrees is reported as its C finding and marked like any other."""
+    from perfgoals_xl.rules import check_tables
+    from perfgoals_xl.totals import identities
+
+    if settings is None:
+        try:
+            settings = load_settings(book_path(book))[0]
+        except ConfigError as exc:
+            return _alert(book, Outcome(exc.message))
+    settings = settings.model_copy(update={"select": TOTAL_RULES, "ignore": ()})
+    with _quiet(book, "正在计算合计…"):
+        grids = [read_grid(sheet) for sheet in _user_sheets(book)]
+        tables = [t for g in grids for t in read_tables(g)]
+        _clear(book)
+        if not tables:
+            return _alert(book, Outcome("工作簿中没有找到绩效目标表，无法计算合计。"))
+        fillable, conflicts = _agreed(identities(tables), settings.thresholds.money_tolerance)
+        filled = _write_totals(book, fillable)
+        findings = [f for f in check_tables(tables, settings) if f.severity != "info"]
+        plan = plan_marks(tables, findings, source=book.name, checked_at=datetime.now())
+        plan = replace(plan, notes=plan.notes + [_total_note(i) for i in fillable if _key(i) in filled])
+        draw(book, plan)
+        for name, refers_to in value_names(sorted(filled)).items():
+            _add_name(book, name, refers_to)
+    written = "、".join(f"{i.sheet}!{i.left.cell.address} {i.left.label}" for i in fillable) or "无"
+    message = (
+        f"计算合计完成：填入 {len(filled)} 个空白合计（{written}）；{len(findings)} 处合计不一致，已标出。"
+    )
+    for (sheet_name, cell), sums in conflicts.items():
+        message += f"\n{sheet_name}!{cell} 未填：各项之和不一致（{' ≠ '.join(sums)}），请先核对分项。"
+    return _alert(book, Outcome(message, plan=plan), goto=plan)
+
+
+TOTAL_RULES = ("C01", "C03", "C04", "C05", "C06", "C07")
+
+
+def _key(identity: Any) -> tuple[str, str]:
+    return identity.sheet, identity.left.cell.address
+
+
+def _agreed(found: list[Any], tolerance: float) -> tuple[list[Any], dict[tuple[str, str], list[str]]]:
+    """Blank totals whose identities agree (资金总额 from sources and from uses); the others as conflicts."""
+    by_cell: dict[tuple[str, str], list[Any]] = {}
+    for identity in (i for i in found if i.fillable):
+        by_cell.setdefault(_key(identity), []).append(identity)
+    agreed, conflicts = [], {}
+    for cell, group in by_cell.items():
+        sums = [i.right_sum for i in group]
+        if max(sums) - min(sums) <= tolerance:
+            agreed.append(group[0])
+        else:
+            conflicts[cell] = [f"{i.formula_text()} = {number_text(i.right_sum)}" for i in group]
+    return agreed, conflicts
+
+
+def _write_totals(book: Any, fillable: list[Any]) -> set[tuple[str, str]]:
+    """The sums, as values, into the empty total cells; returns the cells written."""
+    filled = set()
+    for identity in fillable:
+        book.sheets[identity.sheet].range(identity.left.cell.address).value = round(identity.right_sum, 6)
+        filled.add(_key(identity))
+    return filled
+
+
+def _total_note(identity: Any) -> Note:
+    text = f"{NOTE_PREFIX}\n由“计算合计”填入：{identity.left.label} = {identity.formula_text()}（{identity.unit}）"
+    return Note(identity.sheet, identity.left.cell.row, identity.left.cell.col, text)
+
+
 # --- drawing ------------------------------------------------------------------------------------------------
 
 
@@ -157,7 +233,7 @@ def _draw_fills(book: Any, plan: Plan) -> None:
     for (sheet_name, severity), refs in groups.items():
         sheet = book.sheets[sheet_name]
         # desktop Excel colours many blocks per call through union addresses; the remote engine one per block
-        for ref in union_addresses(refs) if _on_com(book) else refs:
+        for ref in union_addresses(refs) if on_com(book) else refs:
             sheet.range(ref).conditional_formats.add_custom(
                 MARKER_FORMULAS[severity], fill_color=FILL_COLORS[severity]
             )
@@ -189,13 +265,13 @@ def _draw_results(book: Any, plan: Plan) -> None:
     sheet = book.sheets.add(RESULTS_SHEET, after=book.sheets[len(book.sheets) - 1])
     sheet.range("A1").value = rows
     sheet.range((2, 1), (2, width)).font.bold = True
-    scale = 1 if _on_com(book) else 7
+    scale = 1 if on_com(book) else 7
     for col, chars in enumerate(RESULT_WIDTHS, 1):
         sheet.range((1, col)).column_width = chars * scale
 
 
 def _add_name(book: Any, name: str, refers_to: str) -> None:
-    if _on_com(book):
+    if on_com(book):
         book.api.Names.Add(Name=name, RefersTo=refers_to, Visible=False)  # hidden from Name Manager
     else:
         book.names.add(name, refers_to)
@@ -214,6 +290,9 @@ def _clear(book: Any) -> int:
             sheet = book.sheets[sheet_name]
             if name.name.split("!")[-1].startswith("_pg_notes"):
                 cleared += _clear_notes(book, sheet, ref)
+            elif name.name.split("!")[-1].startswith(VALUES_NAME):
+                sheet.range(ref).clear_contents()  # a total we computed into an empty cell
+                cleared += 1
             else:
                 cleared += _clear_fills(book, sheet, ref)
         name.delete()
@@ -225,7 +304,7 @@ def _clear(book: Any) -> int:
 
 def _clear_fills(book: Any, sheet: Any, ref: str) -> int:
     rules = sheet.range(ref).conditional_formats
-    if not _on_com(book):
+    if not on_com(book):
         rules.clear()  # the remote engine cannot list rules: the recorded area is cleared
         return 1
     ours = [rule for rule in rules if MARKER in (rule.formula or "")]
@@ -243,7 +322,7 @@ def _clear_notes(book: Any, sheet: Any, ref: str) -> int:
             note = cell.note
             if note is None:
                 continue
-            if _on_com(book) and not (note.text or "").startswith(NOTE_PREFIX):
+            if on_com(book) and not (note.text or "").startswith(NOTE_PREFIX):
                 continue  # desktop Excel can read the text: a note that is not ours stays
             note.delete()
             cleared += 1
@@ -253,14 +332,14 @@ def _clear_notes(book: Any, sheet: Any, ref: str) -> int:
 # --- host details ---------------------------------------------------------------------------------------------
 
 
-def _on_com(book: Any) -> bool:
+def on_com(book: Any) -> bool:
     return book.app.engine.name == "excel"
 
 
 @contextmanager
 def _quiet(book: Any, status: str) -> Iterator[None]:
     """Desktop Excel: screen updating off and a status-bar text while we work, both restored afterwards."""
-    if not _on_com(book):
+    if not on_com(book):
         yield
         return
     app = book.app

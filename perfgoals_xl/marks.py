@@ -22,6 +22,7 @@ NOTE_PREFIX = "【绩效校验】"
 RESULTS_SHEET = "校验结果"
 MARKS_NAME = "_pg_marks"
 NOTES_NAME = "_pg_notes"
+VALUES_NAME = "_pg_values"  # totals that 计算合计 wrote into empty cells; clearing empties them again
 NAME_PREFIX = "_pg_"
 FILL_COLORS = {"error": "#FF9F9F", "warning": "#FFF2A8"}  # mid and light: still two greys in black-and-white
 MARKER_FORMULAS = {s: f'=ISTEXT("perfgoals:{s}")' for s in FILL_COLORS}  # always true; the text is our marker
@@ -203,6 +204,11 @@ def registry_names(plan: Plan) -> dict[str, str]:
         for formula in _union_formulas(refs):
             names[f"{base}_{len([n for n in names if n.startswith(base)]) + 1}"] = formula
     return names
+
+
+def value_names(cells: list[tuple[str, str]]) -> dict[str, str]:
+    """Defined names recording the cells 计算合计 filled (`_pg_values_1` …)."""
+    return {f"{VALUES_NAME}_{i}": formula for i, formula in enumerate(_union_formulas(cells), 1)}
 
 
 def _union_formulas(refs: Iterable[tuple[str, str]]) -> list[str]:

@@ -193,13 +193,17 @@ def write_workbook(path: Path, sheets: Sequence[SheetSpec]) -> None:
     wb.remove(wb.active)
     for spec in sheets:
         _fill_sheet(wb.create_sheet(spec.name), spec)
+    save_deterministic(wb, Path(path))
+
+
+def save_deterministic(wb: Workbook, path: Path) -> None:
+    """Save an openpyxl workbook atomically with fixed timestamps, so a rebuild is byte-identical."""
     wb.properties.created = FIXED_TIMESTAMP
     wb.properties.modified = FIXED_TIMESTAMP
-
     # Workbook.save() stamps "modified" with the current time, so drive the writer directly.
     buffer = io.BytesIO()
     ExcelWriter(wb, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
-    _atomic_write(Path(path), _normalised_zip(buffer.getvalue()))
+    _atomic_write(path, _normalised_zip(buffer.getvalue()))
 
 
 def _cell_value(rows: Sequence[Sequence[object]], row: int, col: int) -> object:

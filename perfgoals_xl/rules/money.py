@@ -213,7 +213,7 @@ def department_projects(tables: list[Table], settings: Settings) -> Iterator[tup
         if item is None or item.value is None or not isinstance(item.value.value, float):
             continue
         spending, at = item.value.value, item.value.at
-        mine = [p for p in projects if _same_unit(p, dept)]
+        mine = [p for p in projects if same_department(p, dept)]
         amounts = [(p, _budget(p)) for p in mine]
         known = [(p, money_in(b, p.money_unit, dept.money_unit)) for p, b in amounts if b is not None]
         if not known:
@@ -248,7 +248,7 @@ def department_projects(tables: list[Table], settings: Settings) -> Iterator[tup
             )
 
 
-def _same_unit(project: Table, department: Table) -> bool:
+def same_department(project: Table, department: Table) -> bool:
     """A project belongs to the department when its 填报单位 is the department, or it names no unit."""
     if project.unit_name is None or not project.unit_name.value or department.name is None:
         return True

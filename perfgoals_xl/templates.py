@@ -1,0 +1,156 @@
+"""The 模板 buttons: 新建项目表 / 新建部门表 add a fresh standard sheet, 规范为标准模板 writes the active table,
+normalised, into a new sheet. The user's own sheets are never changed.
+
+The sheet is made by `perfgoals_xl.fill` (openpyxl) and placed into the book: desktop Excel copies it from a
+saved file (every format, drop-down and print setting comes along); the remote engine writes its values,
+merges, bold labels and column widths.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from perfgoals_xl.excel import ALERT_TITLE, Outcome, on_com, read_grid
+from perfgoals_xl.fill import FillError, fill, template_path
+from perfgoals_xl.layout import KIND_TITLES
+from perfgoals_xl.marks import RESULTS_SHEET
+from perfgoals_xl.models import Table
+from perfgoals_xl.reader import read_tables
+from perfgoals_xl.reader.values import money_in
+from perfgoals_xl.rules.money import same_department
+from perfgoals_xl.specs import DepartmentSpec, ProjectSpec, spec_from_table
+
+MAX_SHEET_NAME = 31
+
+
+def new_template_sheet(book: Any, kind: str) -> Outcome:
+    """新建项目表 / 新建部门表: the empty standard template as a new sheet after the active one."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(template_path(kind))
+    name = _place(book, wb, KIND_TITLES[kind])
+    return _done(book, f"已新建“{name}”表（标准{KIND_TITLES[kind]}），请按提示填写。")
+
+
+def normalize_active_table(book: Any) -> Outcome:
+    """规范为标准模板: the active sheet's table (the one at the selection, else the first) in the standard layout."""
+    sheet = book.sheets.active
+    if sheet.name == RESULTS_SHEET:
+        return _done(book, "当前是“校验结果”表，请先切换到要规范的工作表。")
+    tables = read_tables(read_grid(sheet))
+    if not tables:
+        return _done(book, f"工作表“{sheet.name}”中没有找到绩效目标表，无法规范为标准模板。")
+    table = _selected(book, tables)
+    spec = spec_from_table(table)
+    if isinstance(spec, DepartmentSpec):
+        spec = with_project_spending(spec, table, _all_tables(book))
+    try:
+        wb = fill(spec)
+    except FillError as exc:
+        return _done(book, exc.message)
+    name = _place(book, wb, f"{sheet.name}_标准")
+    return _done(
+        book, f"已将“{sheet.name}”中的{KIND_TITLES[table.kind]}规范为标准模板，写入新表“{name}”；原表未改动。"
+    )
+
+
+def with_project_spending(spec: DepartmentSpec, department: Table, tables: list[Table]) -> DepartmentSpec:
+    """A blank 项目支出 filled from the department's project tables in the same workbook."""
+    if spec.budget.project is not None:
+        return spec
+    projects = [
+        t for t in tables if t.kind == "project" and same_department(t, department) and t.budget is not None
+    ]
+    if not projects:
+        return spec
+    total = sum(money_in(p.budget, p.money_unit, spec.amount_unit) or 0.0 for p in projects)  # type: ignore[arg-type]
+    return spec.model_copy(update={"budget": spec.budget.model_copy(update={"project": total})})
+
+
+def _all_tables(book: Any) -> list[Table]:
+    return [t for s in book.sheets if s.name != RESULTS_SHEET for t in read_tables(read_grid(s))]
+
+
+def _selected(book: Any, tables: list[Table]) -> Table:
+    try:
+        selection = book.app.selection
+        row = selection.row if selection is not None and selection.sheet.name == tables[0].sheet else None
+    except (AttributeError, NotImplementedError):
+        row = None
+    return next((t for t in tables if row is not None and t.top <= row <= t.bottom), tables[0])
+
+
+def _done(book: Any, message: str) -> Outcome:
+    book.app.alert(message, title=ALERT_TITLE)
+    return Outcome(message)
+
+
+def _unique_name(book: Any, wanted: str) -> str:
+    taken = {s.name for s in book.sheets}
+    base = wanted[:MAX_SHEET_NAME]
+    name, number = base, 2
+    while name in taken:
+        suffix = f"({number})"
+        name, number = base[: MAX_SHEET_NAME - len(suffix)] + suffix, number + 1
+    return name
+
+
+def _place(book: Any, wb: Any, wanted: str) -> str:
+    """Put the filled template's first sheet into the book after the active sheet; returns its name."""
+    ws = wb.worksheets[0]
+    name = _unique_name(book, wanted)
+    after = book.sheets.active
+    if on_com(book):
+        _copy_from_file(book, wb, after, name)
+    else:
+        _write_sheet(book, ws, after, name)
+    return name
+
+
+def _copy_from_file(book: Any, wb: Any, after: Any, name: str) -> None:
+    """Desktop Excel: save to a temp file and copy the sheet, so formats and drop-downs come along."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "perfgoals_template.xlsx"
+        wb.save(path)
+        source = book.app.books.open(str(path))
+        try:
+            source.sheets[0].copy(after=after, name=name)
+        finally:
+            source.close()
+
+
+def _write_sheet(book: Any, ws: Any, after: Any, name: str) -> None:
+    """The remote engine: values in one block, then merges, bold cells and column widths."""
+    sheet = book.sheets.add(name, after=after)
+    rows = [
+        [cell.value for cell in row]
+        for row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=ws.max_column)
+    ]
+    sheet.range("A1").value = rows
+    for merged in ws.merged_cells.ranges:
+        sheet.range(merged.coord).merge()
+    for row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=ws.max_column):
+        bold = [cell.coordinate for cell in row if cell.font is not None and cell.font.b]
+        if bold:
+            sheet.range(f"{bold[0]}:{bold[-1]}").font.bold = True
+    for letter, dimension in ws.column_dimensions.items():
+        if dimension.width:
+            sheet.range(f"{letter}1").column_width = dimension.width * 7  # the remote engine takes points
+    sheet.activate()
+
+
+def specs_with_project_spending(
+    specs: list[ProjectSpec | DepartmentSpec], tables: list[Table]
+) -> list[ProjectSpec | DepartmentSpec]:
+    """For `perfgoals-xl fill` from a workbook: department specs get 项目支出 from its project tables."""
+    departments = [t for t in tables if t.kind == "department"]
+    out: list[ProjectSpec | DepartmentSpec] = []
+    for spec in specs:
+        if isinstance(spec, DepartmentSpec):
+            table = next((t for t in departments if t.name == spec.department), None)
+            if table is not None:
+                spec = with_project_spending(spec, table, tables)
+        out.append(spec)
+    return out
