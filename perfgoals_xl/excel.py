@@ -23,6 +23,7 @@ from perfgoals_xl.marks import (
     MARKER,
     MARKER_FORMULAS,
     NOTE_PREFIX,
+    RESULT_HEADER,
     RESULTS_SHEET,
     SEVERITY_NAMES,
     VALUES_NAME,
@@ -30,11 +31,13 @@ from perfgoals_xl.marks import (
     Plan,
     area_cells,
     is_registry_name,
+    is_results_header,
     link_target,
     parse_refers_to,
     plan_marks,
     registry_names,
     result_rows,
+    results_sheet_name,
     union_addresses,
     value_names,
 )
@@ -74,8 +77,17 @@ def _cell(value: Any) -> CellValue:
     return value
 
 
-def _user_sheets(book: Any) -> list[Any]:
-    return [sheet for sheet in book.sheets if sheet.name != RESULTS_SHEET]
+def is_results_sheet(sheet: Any) -> bool:
+    """Our 校验结果 sheet (its header row is ours); a user's own sheet of that name is left alone."""
+    if not sheet.name.startswith(RESULTS_SHEET):
+        return False
+    header = sheet.range((2, 1), (2, len(RESULT_HEADER))).options(ndim=1).value or []
+    return is_results_header(list(header))
+
+
+def user_sheets(book: Any) -> list[Any]:
+    """The sheets to check: all but our 校验结果."""
+    return [sheet for sheet in book.sheets if not is_results_sheet(sheet)]
 
 
 # --- handlers: what the ribbon buttons 校验本表 / 校验全部 / 清除标记 run ----------------------------------------
@@ -84,14 +96,14 @@ def _user_sheets(book: Any) -> list[Any]:
 def check_active_sheet(book: Any, settings: Settings | None = None) -> Outcome:
     """校验本表: check the active sheet, mark it, list the findings in 校验结果, go to the first error."""
     sheet = book.sheets.active
-    if sheet.name == RESULTS_SHEET:
+    if is_results_sheet(sheet):
         return _alert(book, Outcome("当前是“校验结果”表，请先切换到要校验的工作表。"))
     return _check(book, [sheet], settings, scope=f"工作表“{sheet.name}”")
 
 
 def check_all_sheets(book: Any, settings: Settings | None = None) -> Outcome:
     """校验全部: every sheet, with the cross-sheet rules (C06)."""
-    return _check(book, _user_sheets(book), settings, scope="全部工作表")
+    return _check(book, user_sheets(book), settings, scope="全部工作表")
 
 
 def clear_marks(book: Any) -> Outcome:
@@ -155,7 +167,7 @@ def fill_totals(book: Any, settings: Settings | None = None) -> Outcome:
             return _alert(book, Outcome(exc.message))
     settings = settings.model_copy(update={"select": TOTAL_RULES, "ignore": ()})
     with _quiet(book, "正在计算合计…"):
-        grids = [read_grid(sheet) for sheet in _user_sheets(book)]
+        grids = [read_grid(sheet) for sheet in user_sheets(book)]
         tables = [t for g in grids for t in read_tables(g)]
         _clear(book)
         if not tables:
@@ -262,7 +274,8 @@ def _draw_results(book: Any, plan: Plan) -> None:
         row[4] = f'=HYPERLINK("{link_target(sheet_name, cell)}","{cell}")'
     width = len(rows[1])
     rows = [row + [None] * (width - len(row)) for row in rows]
-    sheet = book.sheets.add(RESULTS_SHEET, after=book.sheets[len(book.sheets) - 1])
+    name = results_sheet_name({s.name for s in book.sheets})
+    sheet = book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
     sheet.range("A1").value = rows
     sheet.range((2, 1), (2, width)).font.bold = True
     scale = 1 if on_com(book) else 7
@@ -296,8 +309,8 @@ def _clear(book: Any) -> int:
             else:
                 cleared += _clear_fills(book, sheet, ref)
         name.delete()
-    if RESULTS_SHEET in [s.name for s in book.sheets]:
-        book.sheets[RESULTS_SHEET].delete()
+    for sheet in [s for s in book.sheets if is_results_sheet(s)]:
+        sheet.delete()
         cleared += 1
     return cleared
 

@@ -12,10 +12,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from perfgoals_xl.excel import ALERT_TITLE, Outcome, on_com, read_grid
+from perfgoals_xl.excel import ALERT_TITLE, Outcome, is_results_sheet, on_com, read_grid, user_sheets
 from perfgoals_xl.fill import FillError, fill, template_path
 from perfgoals_xl.layout import KIND_TITLES
-from perfgoals_xl.marks import RESULTS_SHEET
 from perfgoals_xl.models import Table
 from perfgoals_xl.reader import read_tables
 from perfgoals_xl.reader.values import money_in
@@ -37,7 +36,7 @@ def new_template_sheet(book: Any, kind: str) -> Outcome:
 def normalize_active_table(book: Any) -> Outcome:
     """规范为标准模板: the active sheet's table (the one at the selection, else the first) in the standard layout."""
     sheet = book.sheets.active
-    if sheet.name == RESULTS_SHEET:
+    if is_results_sheet(sheet):
         return _done(book, "当前是“校验结果”表，请先切换到要规范的工作表。")
     tables = read_tables(read_grid(sheet))
     if not tables:
@@ -70,7 +69,7 @@ def with_project_spending(spec: DepartmentSpec, department: Table, tables: list[
 
 
 def _all_tables(book: Any) -> list[Table]:
-    return [t for s in book.sheets if s.name != RESULTS_SHEET for t in read_tables(read_grid(s))]
+    return [t for s in user_sheets(book) for t in read_tables(read_grid(s))]
 
 
 def _selected(book: Any, tables: list[Table]) -> Table:

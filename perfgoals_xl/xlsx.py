@@ -40,11 +40,13 @@ from perfgoals_xl.marks import (
     Plan,
     area_cells,
     is_registry_name,
+    is_results_header,
     link_target,
     parse_refers_to,
     plan_marks,
     registry_names,
     result_rows,
+    results_sheet_name,
 )
 
 if TYPE_CHECKING:
@@ -397,10 +399,8 @@ def _is_results_sheet(ws: Worksheet) -> bool:
     """Our 校验结果 sheet (also 校验结果2 … when the user had a sheet of that name): its header row is ours."""
     if not ws.title.startswith(RESULTS_SHEET):
         return False
-    header = tuple(
-        getattr(ws._cells.get((2, col)), "value", None) for col in range(1, len(RESULT_HEADER) + 1)
-    )
-    return header == RESULT_HEADER
+    header = [getattr(ws._cells.get((2, col)), "value", None) for col in range(1, len(RESULT_HEADER) + 1)]
+    return is_results_header(header)
 
 
 def _activate_first_visible(book: OpenpyxlWorkbook) -> None:
@@ -531,10 +531,7 @@ def _draw_results(book: OpenpyxlWorkbook, plan: Plan) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.worksheet.hyperlink import Hyperlink
 
-    title, number = RESULTS_SHEET, 2
-    while title in book.sheetnames:  # the user has a sheet of that name: leave it alone
-        title, number = f"{RESULTS_SHEET}{number}", number + 1
-    ws = book.create_sheet(title)
+    ws = book.create_sheet(results_sheet_name(set(book.sheetnames)))  # a user's 校验结果 is left alone
     rows = result_rows(plan)
     width = len(RESULT_HEADER)
     last_col = column_letter(width)

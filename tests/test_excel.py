@@ -248,3 +248,18 @@ def test_harness_copy_does_not_touch_the_sample(tmp_path):
     before = THREE_SHEETS.read_bytes()
     run(copy, excel.check_all_sheets, tmp_path / "out.xlsx")
     assert THREE_SHEETS.read_bytes() == before
+
+
+def test_a_users_own_sheet_named_like_ours_is_kept(tmp_path):
+    own = tmp_path / "own.xlsx"
+    wb = openpyxl.load_workbook(THREE_SHEETS)
+    wb.create_sheet(RESULTS_SHEET)["A1"] = "我自己的校验记录"
+    wb.save(own)
+    checked_path, cleared_path = tmp_path / "checked.xlsx", tmp_path / "cleared.xlsx"
+    run(own, excel.check_all_sheets, checked_path)
+    names = openpyxl.load_workbook(checked_path).sheetnames
+    assert RESULTS_SHEET in names and f"{RESULTS_SHEET}2" in names
+    run(checked_path, excel.clear_marks, cleared_path)
+    cleared = openpyxl.load_workbook(cleared_path)
+    assert cleared.sheetnames == openpyxl.load_workbook(own).sheetnames
+    assert cleared[RESULTS_SHEET]["A1"].value == "我自己的校验记录"
