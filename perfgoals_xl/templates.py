@@ -18,8 +18,8 @@ from perfgoals_xl.layout import KIND_TITLES
 from perfgoals_xl.models import Table
 from perfgoals_xl.reader import read_tables
 from perfgoals_xl.reader.values import money_in
-from perfgoals_xl.rules.money import same_department
 from perfgoals_xl.specs import DepartmentSpec, ProjectSpec, spec_from_table
+from perfgoals_xl.totals import same_department
 
 MAX_SHEET_NAME = 31
 

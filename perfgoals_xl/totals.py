@@ -15,9 +15,9 @@ from perfgoals_xl.grid import address
 from perfgoals_xl.models import HeaderItem, Loc, Table
 from perfgoals_xl.reader.labels import BUDGET_SOURCES, BUDGET_USES, FUNDING_SOURCES
 from perfgoals_xl.reader.values import money_in
-from perfgoals_xl.rules.money import same_department
 from perfgoals_xl.rules.registry import is_economic_cost_row, money_value, name_text, number_text
 from perfgoals_xl.settings import Settings
+from perfgoals_xl.vocab import clean
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class Term:
     label: str
     value: float | None
     cell: Loc | None
+    readable: bool = True  # False: written but not a number (C08 reports it; the identity is not judged)
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class Identity:
     def holds(self, tolerance: float) -> bool | None:
         """True/False, or None when the left side is blank."""
         difference = self.difference
-        if difference is None:
+        if difference is None or not all(t.readable for t in (self.left, *self.right)):
             return None
         return abs(difference) <= tolerance if self.relation == "=" else difference >= -tolerance
 
@@ -75,7 +76,8 @@ def _term(label: str, item: HeaderItem | None) -> Term:
     if item is None:
         return Term(label, None, None)
     value = item.value.value if item.value and isinstance(item.value.value, float) else None
-    return Term(label, value, item.value.at if item.value else item.value_at)
+    readable = item.value is None or value is not None
+    return Term(label, value, item.value.at if item.value else item.value_at, readable)
 
 
 def identities(tables: list[Table], settings: Settings | None = None) -> list[Identity]:
@@ -123,6 +125,13 @@ def _department(table: Table, tables: list[Table]) -> list[Identity]:
     return found
 
 
+def same_department(project: Table, department: Table) -> bool:
+    """A project belongs to the department when its 填报单位 is the department, or it names no unit."""
+    if project.unit_name is None or not project.unit_name.value or department.name is None:
+        return True
+    return clean(str(project.unit_name.value)) == clean(department.name)
+
+
 def _budget_in(project: Table, unit: str) -> float | None:
     budget = project.budget
     return None if budget is None else money_in(budget, project.money_unit, unit)
@@ -167,7 +176,7 @@ def _breakdowns(table: Table) -> list[Identity]:
                 Term(address(f.at.row, f.at.col), f.value if isinstance(f.value, float) else None, f.at)
                 for f in items
             )
-            left = Term(f"合计（{total.cell}）", total.value, total.at)
+            left = Term("合计", total.value, total.at)
             found.append(
                 Identity("C07", table.sheet, "明细合计 = 分项之和", left, parts, "=", table.money_unit)
             )

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from perfgoals_xl.models import Field, Indicator, Loc, Table
-from perfgoals_xl.reader.values import DATE
 from perfgoals_xl.rules.registry import (
     Hit,
     canonical,
     column_cell,
     distinct_labels,
     filled,
+    has_date_value,
     is_cost_row,
     name_text,
     rule,
@@ -302,7 +302,7 @@ def timeliness_and_quality(table: Table, settings: Settings) -> Iterator[Hit]:
         at = indicator.name.at if indicator.name else column_cell(table, indicator, "name")
         if level2 == "时效指标":
             timely = (
-                unit in TIME_UNITS or any(w in name for w in TIMELINESS_WORDS) or _is_date_value(indicator)
+                unit in TIME_UNITS or any(w in name for w in TIMELINESS_WORDS) or has_date_value(indicator)
             )
             if not timely:
                 yield Hit(at, f"时效指标“{name}”应为完成时间或及时率、按期完成率（{at.address}）")
@@ -311,14 +311,6 @@ def timeliness_and_quality(table: Table, settings: Settings) -> Iterator[Hit]:
                 at,
                 f"质量指标“{name}”以“{unit}”计数，应为达到的标准或比率（如合格率、达标率）（{at.address}）",
             )
-
-
-def _is_date_value(indicator: Indicator) -> bool:
-    return (
-        indicator.value is not None
-        and isinstance(indicator.value.value, str)
-        and bool(DATE.search(indicator.value.value))
-    )
 
 
 @rule("H08", "warning", "三级指标名称不得为空、不得照抄层级名或项目名", evidence="P")

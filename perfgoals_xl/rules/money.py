@@ -8,9 +8,6 @@ from collections.abc import Iterator
 from perfgoals_xl.models import HeaderItem, Loc, Table
 from perfgoals_xl.reader.labels import (
     AMOUNT_LABELS,
-    BUDGET_SOURCES,
-    BUDGET_USES,
-    FUNDING_SOURCES,
     NARRATIVE_LABELS,
 )
 from perfgoals_xl.reader.values import money_in
@@ -26,7 +23,8 @@ from perfgoals_xl.rules.registry import (
     unit_of,
 )
 from perfgoals_xl.settings import Settings
-from perfgoals_xl.vocab import clean, is_money_unit
+from perfgoals_xl.totals import identities, same_department
+from perfgoals_xl.vocab import is_money_unit
 
 
 def _amount(item: HeaderItem | None) -> float | None:
@@ -36,24 +34,17 @@ def _amount(item: HeaderItem | None) -> float | None:
     return item.value.value if isinstance(item.value.value, float) else None
 
 
-def _identity(table: Table, parts: tuple[str, ...], what: str, settings: Settings) -> Iterator[Hit]:
-    """资金总额 = Σ parts of the 预算情况 block, when the block has the total and at least one part."""
-    total_item = table.budget_block.get("资金总额")
-    present = [table.budget_block[p] for p in parts if p in table.budget_block]
-    if total_item is None or total_item.value is None or not present:
-        return
-    total = _amount(total_item)
-    amounts = [_amount(item) for item in present]
-    if total is None or any(a is None for a in amounts):
-        return
-    parts_sum = sum(a for a in amounts if a is not None)
-    if abs(total - parts_sum) > settings.thresholds.money_tolerance:
-        names = " + ".join(str(item.label.value) for item in present)
-        cell = total_item.value.cell
+def _broken_identities(table: Table, rule_id: str, settings: Settings) -> Iterator[Hit]:
+    """The table's identities of `rule_id` (perfgoals_xl.totals) that do not hold, as hits on the total."""
+    for identity in identities([table]):
+        if identity.rule != rule_id or identity.holds(settings.thresholds.money_tolerance) is not False:
+            continue
+        left, total = identity.left, identity.left.value or 0.0
+        difference = total - identity.right_sum
         yield Hit(
-            total_item.value.at,
-            f"资金总额“{number_text(total)}”应等于{what}（{names}）之和 {number_text(parts_sum)}，"
-            f"相差 {number_text(total - parts_sum)}{_unit_mixup(total, parts_sum)}（{cell}）",
+            left.cell,
+            f"{left.label}“{number_text(total)}”应等于 {identity.formula_text()} = {number_text(identity.right_sum)}，"
+            f"相差 {number_text(difference)}{_unit_mixup(total, identity.right_sum)}（{left.cell.address}）",
         )
 
 
@@ -71,8 +62,7 @@ def total_by_source(table: Table, settings: Settings) -> Iterator[Hit]:
     错误示例：资金总额 949.134，一般公共预算 900，其余为空。
     正确示例：资金总额 949.134，一般公共预算 949.134。
     """
-    if table.kind == "department":
-        yield from _identity(table, BUDGET_SOURCES, "按收入性质分", settings)
+    yield from _broken_identities(table, "C04", settings)
 
 
 @rule("C05", "error", "资金总额 = 基本支出 + 项目支出")
@@ -82,18 +72,12 @@ def total_by_use(table: Table, settings: Settings) -> Iterator[Hit]:
     错误示例：资金总额 949.134，基本支出 909.134，项目支出 30。
     正确示例：资金总额 949.134，基本支出 909.134，项目支出 40。
     """
-    if table.kind == "department":
-        yield from _identity(table, BUDGET_USES, "按支出性质分", settings)
+    yield from _broken_identities(table, "C05", settings)
 
 
 def _budget(table: Table) -> float | None:
     value = table.item_value("年度预算金额")
     return value if isinstance(value, float) else None
-
-
-def _budget_cell(table: Table) -> Loc:
-    item = table.header.get("年度预算金额")
-    return item.value_at if item else Loc(row=table.top, col=table.left)
 
 
 @rule("C01", "error", "经济成本指标合计不得超过项目预算", source="F101, SYS1", reads=("money_tolerance",))
@@ -174,21 +158,7 @@ def funding_identity(table: Table, settings: Settings) -> Iterator[Hit]:
     错误示例：年度资金总额 100，其中财政拨款 80、其他资金 10。
     正确示例：年度资金总额 100，其中财政拨款 80、其他资金 20。
     """
-    total_item = table.header.get("年度预算金额")
-    sources = [table.header[key] for key in FUNDING_SOURCES if key in table.header]
-    if table.kind != "project" or total_item is None or total_item.value is None or not sources:
-        return
-    total = _budget(table)
-    amounts = [_amount(item) for item in sources]
-    if total is None or any(a is None for a in amounts):
-        return
-    parts = sum(a for a in amounts if a is not None)
-    if abs(total - parts) > settings.thresholds.money_tolerance:
-        names = " + ".join(str(item.label.value) for item in sources)
-        yield Hit(
-            total_item.value.at,
-            f"资金总额 {number_text(total)} 应等于 {names} = {number_text(parts)}，相差 {number_text(total - parts)}（{total_item.value.cell}）",
-        )
+    yield from _broken_identities(table, "C03", settings)
 
 
 @rule(
@@ -248,13 +218,6 @@ def department_projects(tables: list[Table], settings: Settings) -> Iterator[tup
             )
 
 
-def same_department(project: Table, department: Table) -> bool:
-    """A project belongs to the department when its 填报单位 is the department, or it names no unit."""
-    if project.unit_name is None or not project.unit_name.value or department.name is None:
-        return True
-    return clean(str(project.unit_name.value)) == clean(department.name)
-
-
 @rule("C07", "error", "明细合计须等于分项之和", evidence="P", reads=("money_tolerance",))
 def breakdown_totals(table: Table, settings: Settings) -> Iterator[Hit]:
     """支出明细、成本构成、分配表等明细表的“合计”行，每一列都应等于上方各分项之和。
@@ -263,18 +226,7 @@ def breakdown_totals(table: Table, settings: Settings) -> Iterator[Hit]:
     错误示例：培训费 3、印刷费 2、合计 6。
     正确示例：培训费 3、印刷费 2、合计 5。
     """
-    tolerance = settings.thresholds.money_tolerance
-    for breakdown in table.breakdowns:
-        for col, total in breakdown.totals.items():
-            items = [f.value for f in breakdown.items.get(col, []) if isinstance(f.value, float)]
-            if not items or not isinstance(total.value, float):
-                continue
-            parts = sum(items)
-            if abs(total.value - parts) > tolerance:
-                yield Hit(
-                    total.at,
-                    f"合计 {number_text(total.value)} 应等于分项之和 {number_text(parts)}，相差 {number_text(total.value - parts)}（{total.cell}）",
-                )
+    yield from _broken_identities(table, "C07", settings)
 
 
 @rule("C08", "warning", "应注明金额单位", evidence="P")

@@ -142,5 +142,13 @@ def money_value(table: Table, indicator: Indicator) -> float | None:
     )
 
 
+def has_date_value(indicator: Indicator) -> bool:
+    """The value is a date or period written as text (`2026年12月`, `2023.07-2024.01`)."""
+    from perfgoals_xl.reader.values import DATE
+
+    value = indicator.value
+    return value is not None and isinstance(value.value, str) and bool(DATE.search(value.value))
+
+
 def name_text(indicator: Indicator) -> str:
     return indicator.name.text if indicator.name else ""

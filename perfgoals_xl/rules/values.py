@@ -6,13 +6,13 @@ import re
 from collections.abc import Callable, Iterator
 
 from perfgoals_xl.models import Indicator, Table
-from perfgoals_xl.reader.values import DATE
 from perfgoals_xl.rules.hierarchy import TIME_UNITS
 from perfgoals_xl.rules.registry import (
     Hit,
     canonical,
     column_cell,
     filled,
+    has_date_value,
     is_cost_row,
     money_value,
     name_text,
@@ -224,22 +224,14 @@ def _expected_unit(name: str) -> tuple[str, Callable[[str | None, Indicator], bo
     if any(w in name for w in ("金额", "费用", "成本")):
         return "货币单位（元、万元）", lambda unit, _ind: is_money_unit(unit)
     if "进度" in name:
-        return "% 或完成日期", lambda unit, ind: unit == "%" or _is_date(ind)
+        return "% 或完成日期", lambda unit, ind: unit == "%" or has_date_value(ind)
     if any(w in name for w in ("时间", "时限", "期限")):
-        return "时间或日期", lambda unit, ind: unit in TIME_UNITS or _is_date(ind)
+        return "时间或日期", lambda unit, ind: unit in TIME_UNITS or has_date_value(ind)
     if "及时" in name:
-        return "%（及时率）或完成日期", lambda unit, ind: unit == "%" or _is_date(ind)
+        return "%（及时率）或完成日期", lambda unit, ind: unit == "%" or has_date_value(ind)
     if name.endswith(("量", "数", "数量")):
         return "计数或计量单位", lambda unit, _ind: unit != "%"
     return None
-
-
-def _is_date(indicator: Indicator) -> bool:
-    return (
-        indicator.value is not None
-        and isinstance(indicator.value.value, str)
-        and bool(DATE.search(indicator.value.value))
-    )
 
 
 @rule("V08", "warning", "计量单位应与指标名称匹配", evidence="P")
@@ -252,7 +244,7 @@ def unit_fits_name(table: Table, settings: Settings) -> Iterator[Hit]:
     正确示例：资金拨付进度 ≥ 95 %；重点工作督查完成数 ≥ 12 项。
     """
     for indicator in filled(table):
-        if indicator.is_qualitative or (indicator.number is None and not _is_date(indicator)):
+        if indicator.is_qualitative or (indicator.number is None and not has_date_value(indicator)):
             continue
         name = clean(name_text(indicator))
         expected = _expected_unit(name)
@@ -421,7 +413,7 @@ def type_matches_value(table: Table, settings: Settings) -> Iterator[Hit]:
         value = indicator.value
         if value is None:
             continue
-        if indicator.is_quantitative and indicator.number is None and not _is_date(indicator):
+        if indicator.is_quantitative and indicator.number is None and not has_date_value(indicator):
             yield Hit(value.at, f"定量指标的指标值应为数字，当前为“{value.text}”（{value.cell}）")
         elif (
             indicator.is_qualitative
