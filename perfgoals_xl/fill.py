@@ -49,7 +49,32 @@ def fill(spec: ProjectSpec | DepartmentSpec, template: Path | None = None) -> An
         _fill_tasks(wb, ws, spec)
         _fill_budget(wb, ws, spec)
     _fill_indicators(wb, ws, spec.indicators, department=isinstance(spec, DepartmentSpec))
+    fit_row_heights(ws)
     return wb
+
+
+LINE_HEIGHT = 15.0  # points per line of 11-point text
+
+
+def fit_row_heights(ws: Any) -> None:
+    """Rows tall enough for their wrapped text (Excel does not grow rows with merged cells by itself)."""
+    widths = {letter: dim.width or 8.43 for letter, dim in ws.column_dimensions.items()}
+    spans = {
+        (m.min_row, m.min_col): (m.min_col, m.max_col)
+        for m in ws.merged_cells.ranges
+        if m.min_row == m.max_row
+    }
+    for row in ws.iter_rows(min_row=2):
+        lines = 1
+        for cell in row:
+            if not isinstance(cell.value, str) or not cell.value:
+                continue
+            left, right = spans.get((cell.row, cell.column), (cell.column, cell.column))
+            width = sum(widths.get(_col(c), 8.43) for c in range(left, right + 1))
+            text_width = sum(2 if ord(ch) > 0x2E80 else 1 for ch in cell.value)
+            lines = max(lines, -(-text_width // max(int(width) - 1, 1)))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = lines * LINE_HEIGHT + 4
 
 
 # --- names -----------------------------------------------------------------------------------------------------
