@@ -39,7 +39,7 @@ def totals(paths: tuple[Path, ...], output: str) -> None:
             click.echo(result.error.message, err=True)
             code = EXIT_UNREADABLE
             continue
-        found = identities(result.tables, settings)
+        found = identities(result.tables)
         rows.append((str(path), found))
         if code == EXIT_OK and any(i.holds(tolerance) is False for i in found):
             code = EXIT_MISMATCH

@@ -48,7 +48,7 @@ def fill(spec: ProjectSpec | DepartmentSpec, template: Path | None = None) -> An
     if isinstance(spec, DepartmentSpec):
         _fill_tasks(wb, ws, spec)
         _fill_budget(wb, ws, spec)
-    _fill_indicators(wb, ws, spec.indicators, department=isinstance(spec, DepartmentSpec))
+    _fill_indicators(wb, ws, spec.indicators)
     fit_row_heights(ws)
     return wb
 
@@ -320,7 +320,7 @@ def _planned_rows(
     return planned
 
 
-def _fill_indicators(wb: Any, ws: Any, indicators: list[IndicatorSpec], department: bool) -> None:
+def _fill_indicators(wb: Any, ws: Any, indicators: list[IndicatorSpec]) -> None:
     header = _named(wb, NAMES["indicators"])
     if header is None:
         raise FillError("模板中缺少绩效指标表头（定义名称 pg_indicator_header）。")
@@ -334,9 +334,8 @@ def _fill_indicators(wb: Any, ws: Any, indicators: list[IndicatorSpec], departme
         row: [copy(ws.cell(row=row, column=c)._style) for c in range(1, width + 1)] for _, _, row in slots
     }
     _unmerge_rows(ws, header_row, last)
-    shift_rows(ws, first, len(planned) - (last - first + 1)) if len(planned) > last - first + 1 else None
-    if len(planned) < last - first + 1:
-        shift_rows(ws, first + len(planned), len(planned) - (last - first + 1))
+    extra = len(planned) - (last - first + 1)  # rows to insert (> 0) or delete (< 0) in the block
+    shift_rows(ws, first if extra > 0 else first + len(planned), extra)
     for offset, (level1, level2, item, style_row) in enumerate(planned):
         row = first + offset
         for col, style in enumerate(styles.get(style_row, []), 1):
@@ -349,7 +348,6 @@ def _fill_indicators(wb: Any, ws: Any, indicators: list[IndicatorSpec], departme
         _merge(ws, header_row, columns["label"], new_last, columns["label"])
     add_entry_help(ws, columns, first, new_last)
     ws.print_area = f"A1:{_col(width)}{new_last}"
-    del department
 
 
 def _write_row(

@@ -142,10 +142,8 @@ def _project_rows(year: int) -> Rows:
     rows.name("goal", rows.add({1: "本年度绩效目标"}, "goal", ((2, WIDTH),)), 2)
     header = rows.add(dict(enumerate(PROJECT_COLUMNS, 1)), "columns")
     rows.name("indicators", header, 1)
-    first = rows.row + 1
     _slots(rows, PROJECT_SLOTS, level1_col=2)
     rows.merges.append((header, 1, rows.row, 1))  # 本年度绩效指标 label down the block
-    del first
     return rows
 
 

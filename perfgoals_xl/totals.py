@@ -16,7 +16,6 @@ from perfgoals_xl.models import HeaderItem, Loc, Table
 from perfgoals_xl.reader.labels import BUDGET_SOURCES, BUDGET_USES, FUNDING_SOURCES
 from perfgoals_xl.reader.values import money_in
 from perfgoals_xl.rules.registry import is_economic_cost_row, money_value, name_text, number_text
-from perfgoals_xl.settings import Settings
 from perfgoals_xl.vocab import clean
 
 
@@ -80,7 +79,7 @@ def _term(label: str, item: HeaderItem | None) -> Term:
     return Term(label, value, item.value.at if item.value else item.value_at, readable)
 
 
-def identities(tables: list[Table], settings: Settings | None = None) -> list[Identity]:
+def identities(tables: list[Table]) -> list[Identity]:
     """Every identity of every table, in sheet order."""
     found: list[Identity] = []
     for table in tables:
@@ -89,7 +88,6 @@ def identities(tables: list[Table], settings: Settings | None = None) -> list[Id
         else:
             found += _project(table)
         found += _breakdowns(table)
-    del settings
     return found
 
 
