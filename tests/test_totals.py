@@ -103,3 +103,13 @@ def test_fill_totals_marks_a_disagreeing_total(tmp_path):
     assert ("C05", "B16") in rules and ("C06", "H17") in rules
     assert {f.rule for f in outcome.plan.results} <= {"C01", "C03", "C04", "C05", "C06", "C07"}
     assert "填入 0 个空白合计" in alerts[0]["args"][0]
+
+
+def test_an_amount_ten_thousand_times_off_is_called_a_unit_mixup(write_book):
+    from rule_harness import department_rows
+
+    case = {"budget": {"资金总额": 7242318, "一般公共预算": 724.2318, "基本支出": 684.2318, "项目支出": 40}}
+    case["rows"] = [["产出指标", "数量指标", "起草文稿", 3, "篇", "≥"]]
+    path = write_book({"部门": department_rows(case)})
+    (c04,) = [f for f in check_file(path).findings if f.rule == "C04"]
+    assert "7242318" in c04.message and "724.2318" in c04.message and "元与万元混用" in c04.message
