@@ -6,7 +6,7 @@ read; the reader never sees a workbook. Rows and columns are 1-based sheet coord
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -69,6 +69,9 @@ class Grid:
     origin: tuple[int, int] = (1, 1)
     merges: Sequence[MergedRange] = ()
     _merge_index: dict[tuple[int, int], MergedRange] = field(default_factory=dict, compare=False, repr=False)
+    _row_cache: dict[int, list[tuple[int, CellValue]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         for merged in self.merges:
@@ -116,10 +119,12 @@ class Grid:
             return self.value(merged.top, merged.left)
         return self.value(row, col)
 
-    def row_values(self, row: int) -> Iterator[tuple[int, CellValue]]:
-        """(column, value) of the non-empty cells of a row."""
-        r = row - self.origin[0]
-        if 0 <= r < len(self.rows):
-            for offset, value in enumerate(self.rows[r]):
-                if value is not None:
-                    yield self.origin[1] + offset, value
+    def row_values(self, row: int) -> list[tuple[int, CellValue]]:
+        """(column, value) of the non-empty cells of a row (computed once per row: the reader asks often)."""
+        cached = self._row_cache.get(row)
+        if cached is None:
+            r, first = row - self.origin[0], self.origin[1]
+            line = self.rows[r] if 0 <= r < len(self.rows) else ()
+            cached = [(first + offset, value) for offset, value in enumerate(line) if value is not None]
+            self._row_cache[row] = cached
+        return cached

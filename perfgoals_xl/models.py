@@ -41,6 +41,16 @@ class Field(BaseModel):
         return self.at.address
 
 
+def make_field(value: str | float | None, text: str, row: int, col: int) -> Field:
+    """A Field at (row, col)."""
+    return Field(value=value, text=text, at=Loc(row=row, col=col))
+
+
+def revalue(field: Field, value: str | float | None) -> Field:
+    """The same cell and text with another canonical value (`满意度` → 满意度指标)."""
+    return Field(value=value, text=field.text, at=field.at)
+
+
 class HeaderItem(BaseModel):
     """A labelled header cell (项目名称 …) and the value beside it; `value` is None when the cell is blank."""
 

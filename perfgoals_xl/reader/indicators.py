@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from perfgoals_xl.grid import CellValue, Grid
-from perfgoals_xl.models import Field, Indicator, IndicatorBlock, Loc
+from perfgoals_xl.models import Field, Indicator, IndicatorBlock, make_field, revalue
 from perfgoals_xl.reader.labels import FOOTER, match_column_role
 from perfgoals_xl.reader.values import cell_text, parse_number, split_value
 from perfgoals_xl.vocab import (
@@ -96,7 +96,7 @@ class _RowReader:
         if merged is not None and (merged.top, merged.left) != (self.row, col):
             return None
         text = cell_text(self.grid.value(self.row, col))
-        return Field(value=text, text=text, at=Loc(row=self.row, col=col)) if text else None
+        return make_field(text, text, self.row, col) if text else None
 
     def levels(self) -> tuple[Field | None, Field | None]:
         """一级/二级 labels that start on this row, including ones shifted into a wrong column (H09)."""
@@ -116,7 +116,7 @@ class _RowReader:
     def _level_field(field: Field | None, canonical: object) -> Field | None:
         if field is None:
             return None
-        return field.model_copy(update={"value": canonical(field.text)})  # type: ignore[operator]
+        return revalue(field, canonical(field.text))  # type: ignore[operator]
 
     def indicator(self, block: int, level1: Field | None, level2: Field | None) -> Indicator | None:
         name = self.field("name")
@@ -147,7 +147,7 @@ class _RowReader:
         if field is None:
             return None
         number = parse_number(field.text.rstrip("%％"))
-        return field.model_copy(update={"value": number}) if number is not None else field
+        return revalue(field, number) if number is not None else field
 
     def _covers(self, label: Field, row: int) -> bool:
         merged = self.grid.merge_at(label.at.row, label.at.col)
@@ -163,20 +163,24 @@ class _RowReader:
         if op_cell is not None:
             if clean(op_cell.text) in DECLARED_KINDS:
                 declared = clean(op_cell.text)
-            operator = op_cell.model_copy(update={"value": canonical_operator(op_cell.text)})
+            operator = revalue(op_cell, canonical_operator(op_cell.text))
             if declared == "定量":
                 operator = None
         value = unit = None
         if raw is not None:
             parts = split_value(self._raw_value(raw))
-            value = raw.model_copy(update={"value": parts.number if parts.number is not None else parts.text})
+            value = revalue(raw, parts.number if parts.number is not None else parts.text)
             if parts.operator and operator is None:
-                operator = Field(value=parts.operator, text=parts.operator_text or "", at=raw.at)
+                operator = Field(
+                    value=parts.operator, text=parts.operator_text or "", at=raw.at
+                )
             if parts.unit_text:
-                unit = Field(value=canonical_unit(parts.unit_text), text=parts.unit_text, at=raw.at)
+                unit = Field(
+                    value=canonical_unit(parts.unit_text), text=parts.unit_text, at=raw.at
+                )
         unit_cell = self.field("unit")
         if unit_cell is not None:
-            unit = unit_cell.model_copy(update={"value": canonical_unit(unit_cell.text)})
+            unit = revalue(unit_cell, canonical_unit(unit_cell.text))
         elif unit is None and name is not None:
             unit = _unit_in_name(name)
         return operator, declared, value, unit

@@ -228,7 +228,12 @@ class _NameIndex:
             earlier, other = self.rows[position]
             if indicator.number is not None and _same_target(indicator, earlier):
                 return earlier
-            if SequenceMatcher(None, name, other).ratio() >= 0.85:
+            matcher = SequenceMatcher(None, name, other)
+            if (
+                matcher.real_quick_ratio() >= 0.85
+                and matcher.quick_ratio() >= 0.85
+                and matcher.ratio() >= 0.85
+            ):
                 return earlier
         return None
 
