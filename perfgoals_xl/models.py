@@ -6,6 +6,7 @@ its cell, so a finding can quote and point at it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -16,10 +17,10 @@ Severity = Literal["error", "warning", "info"]
 QUANTITATIVE_OPERATORS = ("≥", "≤", "=", ">", "<")
 
 
-class Loc(BaseModel):
-    """A cell, 1-based."""
+@dataclass(frozen=True, slots=True)
+class Loc:
+    """A cell, 1-based. (A slotted dataclass, not a pydantic model: a sheet has thousands, see bench/.)"""
 
-    model_config = ConfigDict(frozen=True)
     row: int
     col: int
 
@@ -28,10 +29,10 @@ class Loc(BaseModel):
         return address(self.row, self.col)
 
 
-class Field(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Field:
     """One value of a table: its canonical (parsed) form, the text as written, and where it is."""
 
-    model_config = ConfigDict(frozen=True)
     value: str | float | None
     text: str
     at: Loc

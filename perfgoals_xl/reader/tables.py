@@ -5,7 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from perfgoals_xl.grid import Grid
-from perfgoals_xl.models import Breakdown, Field, HeaderItem, Indicator, IndicatorBlock, Loc, Table, Task
+from perfgoals_xl.models import (
+    Breakdown,
+    Field,
+    HeaderItem,
+    Indicator,
+    IndicatorBlock,
+    Loc,
+    Table,
+    Task,
+    revalue,
+)
 from perfgoals_xl.reader.indicators import header_columns, read_block
 from perfgoals_xl.reader.labels import (
     AMOUNT_LABELS,
@@ -131,7 +141,7 @@ def _in_table_unit(field: Field, table_unit: str) -> Field:
     if amount is None or amount[1] is None:
         return field
     converted = money_in(amount[0], amount[1], table_unit)
-    return field if converted is None else field.model_copy(update={"value": converted})
+    return field if converted is None else revalue(field, converted)
 
 
 def _title(grid: Grid, row: int | None) -> Field | None:
