@@ -22,6 +22,7 @@ import tempfile
 import unicodedata
 import warnings
 from collections.abc import Iterator
+from copy import copy
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -553,22 +554,34 @@ def _draw_results(book: OpenpyxlWorkbook, plan: Plan) -> None:
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
     center = Alignment(horizontal="center", vertical="top")
-    for finding, row in zip(plan.results, rows[2:], strict=True):
+    fills = {severity: PatternFill(fill_type="solid", fgColor=tint) for severity, tint in ROW_TINTS.items()}
+    link_font, bold = Font(color=LINK_COLOR, underline="single"), Font(bold=True)
+    link_col, level_col = RESULT_HEADER.index("单元格") + 1, RESULT_HEADER.index("级别") + 1
+    # one styled prototype row per severity; every finding row copies its styles (openpyxl hashes each new
+    # style object, which made this sheet the slowest part of an annotated copy)
+    prototypes: dict[str, list[Any]] = {}
+    for line, (finding, row) in enumerate(zip(plan.results, rows[2:], strict=True), start=3):
         ws.append(row)
-        line = ws.max_row
-        tint = ROW_TINTS.get(finding.severity)
-        for col in range(1, width + 1):
-            cell = ws.cell(row=line, column=col)
+        cells = [ws.cell(row=line, column=col) for col in range(1, width + 1)]
+        for cell in cells:
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 cell.data_type = "s"
-            cell.alignment = wrap if col == width else center if col == 1 else top
-            if tint:
-                cell.fill = PatternFill(fill_type="solid", fgColor=tint)
-        link = ws.cell(row=line, column=RESULT_HEADER.index("单元格") + 1)
+        styles = prototypes.get(finding.severity)
+        if styles is None:
+            fill = fills.get(finding.severity)
+            for col, cell in enumerate(cells, 1):
+                cell.alignment = wrap if col == width else center if col == 1 else top
+                if fill:
+                    cell.fill = fill
+            cells[link_col - 1].font = link_font
+            if fill:
+                cells[level_col - 1].font = bold
+            prototypes[finding.severity] = [copy(cell._style) for cell in cells]
+        else:
+            for cell, style in zip(cells, styles, strict=True):
+                cell._style = copy(style)
+        link = cells[link_col - 1]
         link.hyperlink = Hyperlink(ref=link.coordinate, location=link_target(finding.sheet, finding.cell)[1:])
-        link.font = Font(color=LINK_COLOR, underline="single")
-        if tint:
-            ws.cell(row=line, column=RESULT_HEADER.index("级别") + 1).font = Font(bold=True)
 
     for col, col_width in enumerate(RESULT_WIDTHS, 1):
         ws.column_dimensions[column_letter(col)].width = col_width
