@@ -178,20 +178,17 @@ def duplicate_indicators(table: Table, settings: Settings) -> Iterator[Hit]:
     错误示例：质量指标“宣传预警 ≥ 4 次”，社会效益“开展……宣传 ≥ 4 次”。
     正确示例：宣传只在数量指标下计一次，效益指标写宣传带来的效果。
     """
-    blocks: dict[
-        int, _NameIndex
-    ] = {}  # 中期 and 年度 blocks (88号) repeat names by design: compare within one
+    # 中期 and 年度 blocks (88号) repeat names by design: compare names within one block
+    blocks: dict[int, _NameIndex] = {}
     for indicator in filled(table):
         if indicator.name is None:
             continue
-        earlier_names = blocks.setdefault(indicator.block, _NameIndex())
-        earlier = earlier_names.twin(indicator)
+        earlier = blocks.setdefault(indicator.block, _NameIndex()).twin(indicator)
         if earlier is not None:
             yield Hit(
                 indicator.name.at,
                 f"三级指标“{indicator.name.text}”与第 {earlier.row} 行“{earlier.name.text}”重复（{indicator.name.cell}）",
             )
-        earlier_names.add(indicator)
 
 
 class _NameIndex:
@@ -205,35 +202,34 @@ class _NameIndex:
         self.exact: dict[str, Indicator] = {}
         self.postings: dict[str, list[int]] = {}
 
-    def add(self, indicator: Indicator) -> None:
+    def twin(self, indicator: Indicator) -> Indicator | None:
+        """An earlier row with the same or nearly the same name, or a shared word and the same target;
+        then remembers this row too."""
         name = clean(indicator.name.text)
+        grams = _bigrams(name)
+        earlier = self.exact.get(name) or self._similar(indicator, name, grams)
         self.exact.setdefault(name, indicator)
-        for gram in _bigrams(name):
+        for gram in grams:
             self.postings.setdefault(gram, []).append(len(self.rows))
         self.rows.append((indicator, name))
+        return earlier
 
-    def twin(self, indicator: Indicator) -> Indicator | None:
-        """An earlier row with the same or nearly the same name, or a shared word and the same target."""
-        name = clean(indicator.name.text)
-        if name in self.exact:
-            return self.exact[name]
-        grams = _bigrams(name)
+    def _similar(self, indicator: Indicator, name: str, grams: set[str]) -> Indicator | None:
         shared: dict[int, int] = {}
         for gram in grams:
             postings = self.postings.get(gram, ())
             if len(postings) <= self.COMMON:
                 for position in postings:
                     shared[position] = shared.get(position, 0) + 1
+        matcher = SequenceMatcher(None, b=name)  # b is the side SequenceMatcher indexes: index it once
         for position in sorted(shared, key=lambda p: (-shared[p], p))[: self.CANDIDATES]:
             earlier, other = self.rows[position]
             if indicator.number is not None and _same_target(indicator, earlier):
                 return earlier
-            matcher = SequenceMatcher(None, name, other)
-            if (
-                matcher.real_quick_ratio() >= 0.85
-                and matcher.quick_ratio() >= 0.85
-                and matcher.ratio() >= 0.85
-            ):
+            if 2 * min(len(name), len(other)) < 0.85 * (len(name) + len(other)):
+                continue  # lengths alone rule out a ratio of 0.85
+            matcher.set_seq1(other)
+            if matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85:
                 return earlier
         return None
 
