@@ -116,6 +116,30 @@ COUNT_UNITS = (
 )  # fmt: skip
 
 
+TIME_UNITS = ("年", "月", "天", "日", "工作日", "小时", "周", "季度", "个月", "分钟")
+MEASURE_UNITS = (
+    "%",
+    "万字",
+    "平方米",
+    "亩",
+    "万亩",
+    "公顷",
+    "公里",
+    "千米",
+    "米",
+    "万立方米",
+    "立方米",
+    "吨",
+    "万人",
+    "M",
+)
+
+
+def is_known_unit(unit: str | None) -> bool:
+    """A unit from rules.md §2.5 (counts, money, rates, time, physical), e.g. for a unit written in a name."""
+    return bool(unit) and (unit in COUNT_UNITS + TIME_UNITS + MEASURE_UNITS or is_money_unit(unit))
+
+
 def canonical_unit(text: object) -> str | None:
     """`百分比` → %, `无` → None (no unit), else the unit as written without spaces."""
     unit = clean(text)

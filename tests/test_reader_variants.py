@@ -231,3 +231,15 @@ def test_several_sheets_and_sheets_without_tables(write_book):
     })  # fmt: skip
     tables = _read(path)
     assert [(t.sheet, t.name) for t in tables] == [("表1", "甲")]
+
+
+def test_a_place_in_brackets_is_not_a_unit(write_book):
+    path = write_book({"项目": [
+        ["项目支出绩效目标表"],
+        ["项目名称", "示例"],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["满意度指标", "服务对象满意度指标", "群众满意度（龙门镇）", "≥90%"],
+        ["产出指标", "数量指标", "改造面积（平方米）", 300],
+    ]})  # fmt: skip
+    (table,) = _read(path)
+    assert [i.unit.value for i in table.indicators] == ["%", "平方米"]

@@ -13,6 +13,7 @@ from perfgoals_xl.vocab import (
     canonical_operator,
     canonical_unit,
     clean,
+    is_known_unit,
 )
 
 _UNIT_IN_NAME = ("(", ")", "（", "）")
@@ -171,13 +172,9 @@ class _RowReader:
             parts = split_value(self._raw_value(raw))
             value = revalue(raw, parts.number if parts.number is not None else parts.text)
             if parts.operator and operator is None:
-                operator = Field(
-                    value=parts.operator, text=parts.operator_text or "", at=raw.at
-                )
+                operator = Field(value=parts.operator, text=parts.operator_text or "", at=raw.at)
             if parts.unit_text:
-                unit = Field(
-                    value=canonical_unit(parts.unit_text), text=parts.unit_text, at=raw.at
-                )
+                unit = Field(value=canonical_unit(parts.unit_text), text=parts.unit_text, at=raw.at)
         unit_cell = self.field("unit")
         if unit_cell is not None:
             unit = revalue(unit_cell, canonical_unit(unit_cell.text))
@@ -195,6 +192,6 @@ def _unit_in_name(name: Field) -> Field | None:
     if not text.endswith(")") or "(" not in text:
         return None
     unit = text[text.rindex("(") + 1 : -1]
-    if not unit or len(unit) > 6:
-        return None
+    if not is_known_unit(canonical_unit(unit)):
+        return None  # 群众满意度（龙门镇）: a place, not a unit
     return Field(value=canonical_unit(unit), text=unit, at=name.at)

@@ -18,7 +18,15 @@ from perfgoals_xl.rules.registry import (
     unit_of,
 )
 from perfgoals_xl.settings import Settings
-from perfgoals_xl.vocab import HIERARCHY, LEVEL1, clean, is_count_unit, is_level_name, is_money_unit
+from perfgoals_xl.vocab import (
+    HIERARCHY,
+    LEVEL1,
+    TIME_UNITS,
+    clean,
+    is_count_unit,
+    is_level_name,
+    is_money_unit,
+)
 
 
 def _normalised(label: Field, level: str) -> Hit | None:
@@ -268,7 +276,6 @@ def _value_text(indicator: Indicator) -> str:
     return f"{value}{unit if unit not in ('无',) else ''}"
 
 
-TIME_UNITS = ("年", "月", "天", "日", "工作日", "小时", "周", "季度", "个月", "分钟")
 TIMELINESS_WORDS = (
     "及时",
     "按时",

@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable, Iterator
 
 from perfgoals_xl.models import Indicator, Table
-from perfgoals_xl.rules.hierarchy import TIME_UNITS
 from perfgoals_xl.rules.registry import (
     Hit,
     canonical,
@@ -21,7 +20,7 @@ from perfgoals_xl.rules.registry import (
     unit_of,
 )
 from perfgoals_xl.settings import Settings
-from perfgoals_xl.vocab import clean, is_count_unit, is_money_unit
+from perfgoals_xl.vocab import TIME_UNITS, clean, is_count_unit, is_money_unit
 
 OPERATORS_TEXT = "≥、≤、=、>、<、定性"
 
