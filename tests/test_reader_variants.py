@@ -243,3 +243,10 @@ def test_a_place_in_brackets_is_not_a_unit(write_book):
     ]})  # fmt: skip
     (table,) = _read(path)
     assert [i.unit.value for i in table.indicators] == ["%", "平方米"]
+
+
+def test_a_header_without_an_indicator_block(write_book):
+    """A table cut off before its 绩效指标: read with its header, no indicators, and checked without a crash."""
+    path = write_book({"项目": [["2026年项目支出绩效目标表"], ["项目名称", "示例"], ["年度本级预算金额", 10]]})
+    (table,) = _read(path)
+    assert (table.name, table.budget, table.indicators, table.blocks) == ("示例", 10, [], [])

@@ -328,7 +328,7 @@ def _starts_other_part(grid: Grid, row: int, cells: list[tuple[int, object]]) ->
 def _indicator_blocks(grid: Grid, segment: _Segment) -> tuple[list[IndicatorBlock], list[Indicator]]:
     blocks: list[IndicatorBlock] = []
     indicators: list[Indicator] = []
-    ends = [*segment.indicator_rows[1:], segment.last_row + 1]
+    ends = [*segment.indicator_rows[1:], segment.last_row + 1][: len(segment.indicator_rows)]
     for index, (header_row, next_header) in enumerate(zip(segment.indicator_rows, ends, strict=True)):
         block, rows = read_block(grid, header_row, next_header - 1, index)
         blocks.append(block)
