@@ -247,6 +247,12 @@ def test_a_place_in_brackets_is_not_a_unit(write_book):
 
 def test_a_header_without_an_indicator_block(write_book):
     """A table cut off before its 绩效指标: read with its header, no indicators, and checked without a crash."""
-    path = write_book({"项目": [["2026年项目支出绩效目标表"], ["项目名称", "示例"], ["年度本级预算金额", 10]]})
+    path = write_book(
+        {"项目": [["2026年项目支出绩效目标表"], ["项目名称", "示例"], ["年度本级预算金额", 10]]}
+    )
     (table,) = _read(path)
     assert (table.name, table.budget, table.indicators, table.blocks) == ("示例", 10, [], [])
+    from perfgoals_xl.check import check_file
+
+    h04 = [f for f in check_file(path).findings if f.rule == "H04"]
+    assert [(f.cell, f.severity) for f in h04] == [("A1", "error")] and "没有绩效指标" in h04[0].message

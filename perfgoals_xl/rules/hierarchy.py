@@ -145,7 +145,9 @@ def mandatory_coverage(table: Table, settings: Settings) -> Iterator[Hit]:
     错误示例：“服务对象满意度”一行只有二级指标，没有三级指标和指标值。
     正确示例：服务对象满意度指标 — 群众满意度 — ≥ 90 %。
     """
-    if not table.indicators:
+    if not table.blocks:
+        at = table.title.at if table.title else Loc(row=table.top, col=table.left)
+        yield Hit(at, f"表中没有绩效指标（一级、二级、三级指标和指标值），可能被截断（{at.address}）")
         return
     yield from _coverage(table, "产出指标", None, "产出指标")
     yield from _coverage(table, "产出指标", "数量指标", "数量指标")
@@ -180,7 +182,7 @@ def _coverage(table: Table, level1: str, level2: str | None, what: str) -> Itera
 
 
 def _block_header(table: Table) -> Loc:
-    block = table.blocks[0]
+    block = table.blocks[0]  # mandatory_coverage returns early when there is no block
     return Loc(row=block.header_row, col=block.columns.get("level1", table.left))
 
 
