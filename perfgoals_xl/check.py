@@ -7,9 +7,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from perfgoals_xl.files import ReadError, Workbook, read_workbook
+from perfgoals_xl.files import CellNotice, ReadError, Workbook, read_workbook
 from perfgoals_xl.grid import Grid
-from perfgoals_xl.models import Finding, Table
+from perfgoals_xl.models import Finding, Table, make_field
 from perfgoals_xl.reader import read_tables
 from perfgoals_xl.rules import check_tables
 from perfgoals_xl.settings import Settings
@@ -30,9 +30,18 @@ class FileResult(BaseModel):
         return sum(1 for f in self.findings if f.severity == severity)
 
 
-def check_grids(grids: Iterable[Grid], settings: Settings | None = None) -> tuple[list[Table], list[Finding]]:
-    """The tables on these sheets and what the rules find in them (the host-independent core)."""
+def check_grids(
+    grids: Iterable[Grid], settings: Settings | None = None, notices: Iterable[CellNotice] = ()
+) -> tuple[list[Table], list[Finding]]:
+    """The tables on these sheets and what the rules find in them (the host-independent core).
+
+    `notices` are cells whose value the file does not hold (formulas saved without results); each one inside
+    a table is handed to that table, so rule S09 can name it."""
     tables = [table for grid in grids for table in read_tables(grid)]
+    for notice in notices:
+        table = next((t for t in tables if t.sheet == notice.sheet and t.top <= notice.row <= t.bottom), None)
+        if table is not None:
+            table.formulas_without_results.append(make_field(None, notice.text, notice.row, notice.col))
     return tables, check_tables(tables, settings)
 
 
@@ -47,7 +56,7 @@ def check_workbook(path: Path, settings: Settings | None = None) -> tuple[Workbo
         workbook = read_workbook(path)
     except ReadError as exc:
         return None, FileResult(path=str(path), error=FileError(code=exc.code, message=exc.message))
-    tables, findings = check_grids(workbook.grids, settings)
+    tables, findings = check_grids(workbook.grids, settings, workbook.notices)
     if not tables:
         sheets = "、".join(f"“{grid.sheet}”" for grid in workbook.grids) or "（无工作表）"
         message = f"文件“{path.name}”中没有找到绩效目标表（已查看工作表：{sheets}）。"
@@ -63,7 +72,19 @@ def check_files(
     """Check each file; `settings` is one Settings for all, or a function giving each file its own."""
     results = []
     for path in paths:
-        results.append(check_file(path, settings(path) if callable(settings) else settings))
+        results.append(_checked_anyway(path, settings(path) if callable(settings) else settings))
         if progress is not None:
             progress(path)
     return results
+
+
+def _checked_anyway(path: Path, settings: Settings | None) -> FileResult:
+    """check_file, except that a fault of ours in one file becomes that file's error, not the batch's end."""
+    try:
+        return check_file(path, settings)
+    except Exception as exc:
+        message = (
+            f"校验文件“{path.name}”时程序出错（{type(exc).__name__}: {str(exc)[:120]}），"
+            "该文件未能校验；其余文件照常校验。请把此文件和这条消息反馈给维护人员。"
+        )
+        return FileResult(path=str(path), error=FileError(code="internal", message=message))

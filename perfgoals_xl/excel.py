@@ -64,7 +64,7 @@ class Outcome:
 def read_grid(sheet: Any) -> Grid:
     """The sheet's used range in one read; its origin may lie below or right of A1 (COM's UsedRange)."""
     used = sheet.used_range
-    values = used.options(ndim=2).value or []
+    values = used.options(ndim=2, err_to_str=True).value or []  # #DIV/0! stays visible, as in a file
     rows = [[_cell(value) for value in row] for row in values]
     return Grid(sheet=sheet.name, rows=rows, origin=(used.row, used.column))
 

@@ -141,6 +141,7 @@ class Table(BaseModel):
     budget_block_row: int | None = None
     tasks: list[Task] = []
     breakdowns: list[Breakdown] = []
+    formulas_without_results: list[Field] = []  # text = the formula; its result is not in the file
     blocks: list[IndicatorBlock] = []
     indicators: list[Indicator] = []
 

@@ -21,6 +21,7 @@ import re
 import tempfile
 import unicodedata
 import warnings
+import zipfile
 from collections.abc import Iterator
 from copy import copy
 from dataclasses import dataclass
@@ -28,7 +29,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from perfgoals_xl.grid import Grid, column_letter
+from perfgoals_xl.files import MAX_SHEET_CELLS
+from perfgoals_xl.grid import Grid, column_index, column_letter
 from perfgoals_xl.marks import (
     FILL_COLORS,
     MARKER,
@@ -211,6 +213,7 @@ def _load(src: Path, action: str) -> OpenpyxlWorkbook:
         data = src.read_bytes()
     except OSError as exc:
         raise WriteError(f"无法读取文件“{src.name}”，未能{action}（{_reason(exc)}）。") from exc
+    _refuse_huge_merges(src, data, action)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "extension not supported" and the like: the copy is a copy
@@ -220,6 +223,29 @@ def _load(src: Path, action: str) -> OpenpyxlWorkbook:
             f"文件“{src.name}”无法用 openpyxl 打开（{_short(exc)}），未能{action}。"
             "请在 Excel 中另存为 .xlsx 后再试。"
         ) from exc
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?"')
+
+
+def _refuse_huge_merges(src: Path, data: bytes, action: str) -> None:
+    """openpyxl makes one object per merged cell: a merge over a whole sheet would take minutes and gigabytes."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            sheets = [n for n in package.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+            for name in sheets:
+                cells = 0
+                for col1, row1, col2, row2 in _MERGE.findall(package.read(name)):
+                    top, left = int(row1), column_index(col1.decode())
+                    bottom, right = int(row2 or row1), column_index((col2 or col1).decode())
+                    cells += (bottom - top + 1) * (right - left + 1)
+                if cells > MAX_SHEET_CELLS:
+                    raise WriteError(
+                        f"文件“{src.name}”的“{name.rsplit('/', 1)[-1]}”合并单元格覆盖约 {cells:,} 个单元格，"
+                        f"超出安全上限，未能{action}。请取消表格以外的大范围合并后再试。"
+                    )
+    except zipfile.BadZipFile:
+        return  # openpyxl reports a damaged package below
 
 
 def _save(book: OpenpyxlWorkbook, dst: Path) -> None:
@@ -511,8 +537,10 @@ def _draw_notes(book: OpenpyxlWorkbook, plan: Plan) -> list[Any]:
         ws = book[note.sheet]
         cell = ws.cell(row=note.row, column=note.col)
         if isinstance(cell, MergedCell):
-            merged = next(m for m in ws.merged_cells.ranges if (note.row, note.col) in _cells_of(m))
-            cell = ws.cell(row=merged.min_row, column=merged.min_col)
+            merged = next((m for m in ws.merged_cells.ranges if (note.row, note.col) in _cells_of(m)), None)
+            cell = ws.cell(row=merged.min_row, column=merged.min_col) if merged else cell
+        if isinstance(cell, MergedCell):
+            continue  # overlapping merges (a damaged file): no cell can hold the note; 校验结果 still lists it
         if cell.comment is not None:
             continue  # never replace the user's note
         lines = sum(

@@ -127,11 +127,6 @@ def test_an_empty_workbook_says_so(tmp_path, button_id):
         assert NO_TABLE in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="excel.read_grid reads error cells as None (xlwings' default; err_to_str=True would keep "
-    "'#DIV/0!'): the user is told 年度本级预算 is missing instead of C08 金额“#DIV/0!”无法识别为数字",
-)
 def test_error_values_from_excel_are_named_by_cell(tmp_path):
     """Excel sends "#DIV/0!"; the file check reports C08 金额“#DIV/0!”无法识别为数字（B12）, Excel should too."""
     rows, merges = bf.seed_table()

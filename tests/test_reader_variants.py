@@ -256,3 +256,17 @@ def test_a_header_without_an_indicator_block(write_book):
 
     h04 = [f for f in check_file(path).findings if f.rule == "H04"]
     assert [(f.cell, f.severity) for f in h04] == [("A1", "error")] and "没有绩效指标" in h04[0].message
+
+
+def test_an_empty_row_ends_the_indicator_block(write_book):
+    """Junk two rows below a table is not an indicator row of it (nor widens its range)."""
+    rows = [
+        ["项目支出绩效目标表"],
+        ["项目名称", "示例"],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "培训人数", "≥100人"],
+        [],
+        ["随手记的备忘", None, None, None, None, None, None, None, None, None, None, None, "x"],
+    ]
+    (table,) = _read(write_book({"项目": rows}))
+    assert (table.range, len(table.indicators)) == ("A1:D4", 1)

@@ -29,9 +29,21 @@ def _expected(entry: str) -> tuple[str, str | None, str | None]:
     return rule, cell or None, severity or None
 
 
+def _with_formulas(path, formulas):
+    """Cells written as formulas without cached results, as a tool that does not calculate saves them."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    for cell, formula in formulas.items():
+        book.worksheets[0][cell] = formula
+    book.save(path)
+
+
 @pytest.mark.parametrize(("rules", "case"), list(_cases()))
 def test_rule_case(rules, case, write_book):
     path = write_book(workbook(case))
+    if "formulas" in case:
+        _with_formulas(path, case["formulas"])
     result = check_file(path, Settings(**case.get("settings", {})))
     assert result.error is None, result.error
     found = [f for f in result.findings if f.rule in rules]

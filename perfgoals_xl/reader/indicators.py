@@ -51,9 +51,12 @@ def read_block(
     level1: Field | None = None
     level2: Field | None = None
     end = header_row
+    level_columns = [c for c in (labels, columns.get("level1"), columns.get("level2")) if c is not None]
     for row in range(header_row + 1, last_row + 1):
-        first_text = next((cell_text(v) for _, v in grid.row_values(row)), "")
-        if FOOTER.match(clean(first_text)):
+        cells = grid.row_values(row)
+        if not cells and not any(grid.merge_at(row, col) for col in level_columns):
+            break  # an empty row outside the merged labels ends the block; what follows is not the table's
+        if FOOTER.match(clean(cell_text(cells[0][1]) if cells else "")):
             break
         reader = _RowReader(grid, row, columns, labels)
         new1, new2 = reader.levels()

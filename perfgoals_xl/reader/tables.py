@@ -337,14 +337,10 @@ def _indicator_blocks(grid: Grid, segment: _Segment) -> tuple[list[IndicatorBloc
 
 
 def _fit_range(grid: Grid, table: Table) -> None:
-    """Shrink the table's range to the cells it really uses."""
+    """Shrink the table's range to the cells it really uses: down to its last indicator row, then its columns."""
+    last = max(b.last_row for b in table.blocks) if table.blocks else table.bottom
+    table.bottom = max((r for r in range(table.top, last + 1) if grid.row_values(r)), default=last)
     cols = [col for row in range(table.top, table.bottom + 1) for col, _ in grid.row_values(row)]
     merged_right = [m.right for m in grid.merges if table.top <= m.top <= table.bottom]
     if cols:
         table.left, table.right = min(cols), max(cols + merged_right)
-    last_rows = [table.bottom]
-    if table.blocks:
-        last_rows = [max(b.last_row for b in table.blocks)]
-    table.bottom = max(
-        [r for r in range(table.top, last_rows[0] + 1) if any(True for _ in grid.row_values(r))] or last_rows
-    )

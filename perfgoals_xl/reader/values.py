@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -34,6 +35,8 @@ def cell_text(value: CellValue) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
+        if not math.isfinite(value):
+            return "#NUM!"  # what Excel shows for a number it cannot hold
         return f"{value:.10g}" if value != int(value) or abs(value) >= 1e15 else str(int(value))
     if isinstance(value, datetime | date):
         return value.isoformat()

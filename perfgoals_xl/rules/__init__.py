@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from perfgoals_xl.models import Finding, Severity, Table
 from perfgoals_xl.rules import hierarchy, money, structure, values  # noqa: F401  (registers the rules)
 from perfgoals_xl.rules.registry import RULES, Hit, Rule
@@ -41,6 +43,15 @@ def severity_of(current: Rule, hit: Hit, settings: Settings) -> Severity:
     return severity
 
 
+MAX_QUOTE = 40
+_QUOTE = re.compile(rf"“([^”]{{{MAX_QUOTE + 1},}})”")
+
+
+def short_quotes(message: str) -> str:
+    """Quoted cell text longer than MAX_QUOTE characters is cut with “…”: a message stays readable."""
+    return _QUOTE.sub(lambda m: f"“{m.group(1)[:MAX_QUOTE]}…”", message)
+
+
 def _finding(current: Rule, table: Table, hit: Hit, settings: Settings) -> Finding:
     return Finding(
         rule=current.id,
@@ -48,7 +59,7 @@ def _finding(current: Rule, table: Table, hit: Hit, settings: Settings) -> Findi
         sheet=table.sheet,
         row=hit.at.row,
         col=hit.at.col,
-        message=hit.message,
+        message=short_quotes(hit.message),
     )
 
 

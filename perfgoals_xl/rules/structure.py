@@ -334,3 +334,18 @@ def medium_term(table: Table, settings: Settings) -> Iterator[Hit]:
         if sets[0] and sets[0] == sets[1]:
             at = Loc(row=table.blocks[1].header_row, col=table.blocks[1].columns.get("level1", table.left))
             yield Hit(at, f"中期与年度绩效指标完全相同，应分别设定（{at.address}）")
+
+
+@rule("S09", "warning", "公式须有计算结果", evidence="P")
+def formulas_without_results(table: Table, settings: Settings) -> Iterator[Hit]:
+    """表中的公式在文件里没有计算结果（文件由不计算公式的程序生成或导出），这些单元格只能按空白校验。
+
+    原因：金额、合计常是公式；没有结果就无法核对，校验结论可能不完整。
+    错误示例：B12 为“=SUM(C12:F12)”，但文件中没有它的值（由导出工具直接写出）。
+    正确示例：用 Excel 或 WPS 打开、保存后再校验，B12 有计算结果 949.134。
+    """
+    for formula in table.formulas_without_results:
+        yield Hit(
+            formula.at,
+            f"公式“={formula.text}”在文件中没有计算结果，已按空白校验；请用 Excel 或 WPS 打开、保存后再校验（{formula.cell}）",
+        )
