@@ -1,4 +1,7 @@
-"""The pydantic models that every stage after the reader works on.
+"""The models that every stage after the reader works on.
+
+The many small ones (a cell, a field, an indicator row) are slotted frozen dataclasses — a 12,000-row sheet
+holds over 100,000 of them; the containers (Table, Finding) are pydantic models.
 
 Parsing ends in the reader: past it nothing sees raw cells. Every field remembers the text as written and
 its cell, so a finding can quote and point at it.
@@ -52,19 +55,19 @@ def revalue(field: Field, value: str | float | None) -> Field:
     return Field(value=value, text=field.text, at=field.at)
 
 
-class HeaderItem(BaseModel):
+@dataclass(frozen=True, slots=True)
+class HeaderItem:
     """A labelled header cell (项目名称 …) and the value beside it; `value` is None when the cell is blank."""
 
-    model_config = ConfigDict(frozen=True)
     label: Field
     value: Field | None
     value_at: Loc
 
 
-class Indicator(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Indicator:
     """One row of the indicator block (绩效指标): 一级/二级 labels (carried down), 三级 name and target."""
 
-    model_config = ConfigDict(frozen=True)
     row: int
     block: int = 0
     level1: Field | None = None
@@ -97,17 +100,19 @@ class Indicator(BaseModel):
         return op in QUANTITATIVE_OPERATORS or (op is None and self.declared == "定量")
 
 
-class IndicatorBlock(BaseModel):
+@dataclass(frozen=True, slots=True)
+class IndicatorBlock:
     """Where an indicator block's header row is and which column holds what."""
 
     header_row: int
     columns: dict[str, int]  # role (level1, level2, name, value, unit, operator, …) → column
-    label_column: int | None = None  # the 本年度绩效指标 column left of 一级指标, when the layout has one
     first_row: int
     last_row: int
+    label_column: int | None = None  # the 本年度绩效指标 column left of 一级指标, when the layout has one
 
 
-class Task(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Task:
     """年度主要任务: one task of a department table."""
 
     row: int
@@ -115,7 +120,8 @@ class Task(BaseModel):
     content: Field | None
 
 
-class Breakdown(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Breakdown:
     """A breakdown (支出明细, 成本构成 …) closed by a 合计 row: per column, the item amounts and the total."""
 
     first_row: int

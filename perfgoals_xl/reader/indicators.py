@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from perfgoals_xl.grid import CellValue, Grid
 from perfgoals_xl.models import Field, Indicator, IndicatorBlock, make_field, revalue
 from perfgoals_xl.reader.labels import FOOTER, match_column_role
@@ -81,7 +83,7 @@ def _backfill_level1(indicators: list[Indicator]) -> None:
     first = next((i for i, ind in enumerate(indicators) if ind.level1 is not None), None)
     if first:
         label = indicators[first].level1
-        indicators[:first] = [ind.model_copy(update={"level1": label}) for ind in indicators[:first]]
+        indicators[:first] = [replace(ind, level1=label) for ind in indicators[:first]]
 
 
 class _RowReader:

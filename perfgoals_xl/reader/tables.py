@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from perfgoals_xl.grid import Grid
 from perfgoals_xl.models import (
@@ -133,7 +133,7 @@ def _convert_amounts(table: Table) -> None:
         for key in keys:
             item = items.get(key)
             if item is not None and item.value is not None:
-                items[key] = item.model_copy(update={"value": _in_table_unit(item.value, table.money_unit)})
+                items[key] = replace(item, value=_in_table_unit(item.value, table.money_unit))
 
 
 def _in_table_unit(field: Field, table_unit: str) -> Field:
