@@ -169,42 +169,30 @@ def interleaved(runs: int, *functions: Callable[[], object]) -> list[list[float]
 # --- the measures --------------------------------------------------------------------------------------------
 
 
-def check_files(corpus: Corpus, repeats: Repeats, scratch: Path) -> Measure:
-    ours, baseline = interleaved(
-        repeats.timing, lambda: check_to_json(corpus.small), lambda: calamine_read(corpus.small)
-    )
-    document = check_to_json(corpus.small)
+def _check_measure(name: str, title: str, paths: list[Path], repeats: Repeats) -> Measure:
+    """`check` of these files (JSON built) against python-calamine reading every cell of them."""
+    ours, baseline = interleaved(repeats.timing, lambda: check_to_json(paths), lambda: calamine_read(paths))
     return Measure(
-        name="check_files",
-        title=f"`check` of {len(corpus.small)} files, in process, JSON built",
+        name=name,
+        title=title,
         baseline_title="python-calamine reads every cell",
         unit="s",
         kind="ratio",
         target=3.0,
         ours=ours,
         baseline=baseline,
-        reference=interleaved(repeats.reference, lambda: openpyxl_read(corpus.small))[0],
-        details={"summary": document["summary"]},
+        reference=interleaved(repeats.reference, lambda: openpyxl_read(paths))[0],
+        details={"summary": check_to_json(paths)["summary"]},
     )
+
+
+def check_files(corpus: Corpus, repeats: Repeats, scratch: Path) -> Measure:
+    title = f"`check` of {len(corpus.small)} files, in process, JSON built"
+    return _check_measure("check_files", title, corpus.small, repeats)
 
 
 def check_book(corpus: Corpus, repeats: Repeats, scratch: Path) -> Measure:
-    ours, baseline = interleaved(
-        repeats.timing, lambda: check_to_json([corpus.book]), lambda: calamine_read([corpus.book])
-    )
-    document = check_to_json([corpus.book])
-    return Measure(
-        name="check_book",
-        title=f"`check` of the {corpus.sheets}-sheet book",
-        baseline_title="python-calamine reads every cell",
-        unit="s",
-        kind="ratio",
-        target=3.0,
-        ours=ours,
-        baseline=baseline,
-        reference=interleaved(repeats.reference, lambda: openpyxl_read([corpus.book]))[0],
-        details={"summary": document["summary"]},
-    )
+    return _check_measure("check_book", f"`check` of the {corpus.sheets}-sheet book", [corpus.book], repeats)
 
 
 def annotate_book(corpus: Corpus, repeats: Repeats, scratch: Path) -> Measure:
