@@ -942,3 +942,19 @@ _HANDLERS: dict[str, Handler] = {
     "setCalculation": _no_op,
     "setStatusBar": _no_op,
 }
+
+
+def run_handler(
+    path: Path, handler: Any, out: Path, active_sheet: int | str = 0
+) -> tuple[Any, list[dict], list[dict]]:
+    """Run a handler (the code a ribbon button runs) on a remote-engine book made from `path`; replay its
+    actions into `out`. Returns (outcome, actions, alerts)."""
+    import xlwings as xw
+
+    book = xw.Book(json=payload_from_xlsx(path, active_sheet=active_sheet))
+    try:
+        outcome = handler(book)
+        actions = book.json()["actions"]
+    finally:
+        book.close()
+    return outcome, actions, replay_actions(path, actions, out)

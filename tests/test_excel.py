@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 import xlwings as xw
 from conftest import ONE_SHEET, THREE_SHEETS
-from excel_harness import payload_from_xlsx, replay_actions
+from excel_harness import payload_from_xlsx, run_handler
 
 from perfgoals_xl import excel
 from perfgoals_xl.check import check_file
@@ -24,17 +24,7 @@ from perfgoals_xl.marks import (
     union_addresses,
 )
 
-
-def run(path, handler, out, active_sheet=0):
-    """Run a handler on a remote-engine book made from `path`; replay its actions into `out`."""
-    book = xw.Book(json=payload_from_xlsx(path, active_sheet=active_sheet))
-    try:
-        outcome = handler(book)
-        actions = book.json()["actions"]
-    finally:
-        book.close()
-    alerts = replay_actions(path, actions, out)
-    return outcome, actions, alerts
+run = run_handler
 
 
 def our_rules(ws):

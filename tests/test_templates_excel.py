@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import openpyxl
-import xlwings as xw
 from conftest import THREE_SHEETS
-from excel_harness import payload_from_xlsx, replay_actions
+from excel_harness import run_handler
 
 from perfgoals_xl.check import check_file
 from perfgoals_xl.specs import spec_from_table
 from perfgoals_xl.templates import new_template_sheet, normalize_active_table
 
-
-def run(path, handler, out, active_sheet=0):
-    book = xw.Book(json=payload_from_xlsx(path, active_sheet=active_sheet))
-    try:
-        outcome = handler(book)
-        actions = book.json()["actions"]
-    finally:
-        book.close()
-    return outcome, actions, replay_actions(path, actions, out)
+run = run_handler
 
 
 def test_new_project_sheet_is_the_standard_template(tmp_path):

@@ -7,9 +7,8 @@ import subprocess
 import sys
 
 import openpyxl
-import xlwings as xw
 from conftest import ONE_SHEET, THREE_SHEETS
-from excel_harness import payload_from_xlsx, replay_actions
+from excel_harness import run_handler
 
 from perfgoals_xl import excel
 from perfgoals_xl.check import check_file
@@ -53,13 +52,8 @@ def test_cli_totals_reports_a_mismatch(tmp_path):
 
 
 def run_book(path, handler, out):
-    book = xw.Book(json=payload_from_xlsx(path))
-    try:
-        outcome = handler(book)
-        actions = book.json()["actions"]
-    finally:
-        book.close()
-    return outcome, replay_actions(path, actions, out)
+    outcome, _, alerts = run_handler(path, handler, out)
+    return outcome, alerts
 
 
 def test_fill_totals_writes_blank_totals_with_a_note_and_clear_removes_them(tmp_path):
