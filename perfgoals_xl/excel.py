@@ -23,10 +23,12 @@ from perfgoals_xl.marks import (
     MARKER,
     MARKER_FORMULAS,
     NOTE_PREFIX,
+    NOTES_NAME,
     RESULT_HEADER,
     RESULTS_SHEET,
     SEVERITY_NAMES,
     VALUES_NAME,
+    WRITTEN_NAME,
     Note,
     Plan,
     area_cells,
@@ -38,8 +40,10 @@ from perfgoals_xl.marks import (
     registry_names,
     result_rows,
     results_sheet_name,
+    still_written,
     union_addresses,
     value_names,
+    written_values,
 )
 from perfgoals_xl.reader import read_tables
 from perfgoals_xl.rules.registry import number_text
@@ -178,7 +182,10 @@ def fill_totals(book: Any, settings: Settings | None = None) -> Outcome:
         plan = plan_marks(tables, findings, source=book.name, checked_at=datetime.now())
         plan = replace(plan, notes=plan.notes + [_total_note(i) for i in fillable if _key(i) in filled])
         draw(book, plan)
-        for name, refers_to in value_names(sorted(filled)).items():
+        written = sorted(
+            (i.sheet, i.left.cell.address, round(i.right_sum, 6)) for i in fillable if _key(i) in filled
+        )
+        for name, refers_to in value_names(written).items():
             _add_name(book, name, refers_to)
     written = "、".join(f"{i.sheet}!{i.left.cell.address} {i.left.label}" for i in fillable) or "无"
     message = (
@@ -296,18 +303,21 @@ def _add_name(book: Any, name: str, refers_to: str) -> None:
 def _clear(book: Any) -> int:
     """Remove what the registry names say we added, the results sheet and the names; count the areas."""
     cleared = 0
-    for name in [n for n in book.names if is_registry_name(n.name)]:
-        for sheet_name, ref in parse_refers_to(name.refers_to):
-            if sheet_name not in [s.name for s in book.sheets]:
-                continue
-            sheet = book.sheets[sheet_name]
-            if name.name.split("!")[-1].startswith("_pg_notes"):
-                cleared += _clear_notes(book, sheet, ref)
-            elif name.name.split("!")[-1].startswith(VALUES_NAME):
-                sheet.range(ref).clear_contents()  # a total we computed into an empty cell
-                cleared += 1
-            else:
-                cleared += _clear_fills(book, sheet, ref)
+    ours = [n for n in book.names if is_registry_name(n.name)]
+    sheets = {s.name for s in book.sheets}
+    for sheet_name, cell, value in written_values({n.name: n.refers_to for n in ours}):
+        target = book.sheets[sheet_name].range(cell) if sheet_name in sheets else None
+        if target is not None and still_written(target.value, value):
+            target.clear_contents()  # a total we computed into an empty cell, not retyped since
+            cleared += 1
+    for name in ours:
+        base = name.name.split("!")[-1]
+        if not base.startswith((VALUES_NAME, WRITTEN_NAME)):
+            for sheet_name, ref in parse_refers_to(name.refers_to):
+                if sheet_name in sheets:
+                    sheet = book.sheets[sheet_name]
+                    notes = base.startswith(NOTES_NAME)
+                    cleared += _clear_notes(book, sheet, ref) if notes else _clear_fills(book, sheet, ref)
         name.delete()
     for sheet in [s for s in book.sheets if is_results_sheet(s)]:
         sheet.delete()

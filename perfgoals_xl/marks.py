@@ -23,6 +23,7 @@ RESULTS_SHEET = "校验结果"
 MARKS_NAME = "_pg_marks"
 NOTES_NAME = "_pg_notes"
 VALUES_NAME = "_pg_values"  # totals that 计算合计 wrote into empty cells; clearing empties them again
+WRITTEN_NAME = "_pg_written"  # the value written there: a number the user typed over it since is kept
 NAME_PREFIX = "_pg_"
 FILL_COLORS = {"error": "#FF9F9F", "warning": "#FFF2A8"}  # mid and light: still two greys in black-and-white
 MARKER_FORMULAS = {s: f'=ISTEXT("perfgoals:{s}")' for s in FILL_COLORS}  # always true; the text is our marker
@@ -219,9 +220,37 @@ def registry_names(plan: Plan) -> dict[str, str]:
     return names
 
 
-def value_names(cells: list[tuple[str, str]]) -> dict[str, str]:
-    """Defined names recording the cells 计算合计 filled (`_pg_values_1` …)."""
-    return {f"{VALUES_NAME}_{i}": formula for i, formula in enumerate(_union_formulas(cells), 1)}
+def value_names(written: list[tuple[str, str, float]]) -> dict[str, str]:
+    """Defined names recording each total 计算合计 wrote: `_pg_values_N` → its cell, `_pg_written_N` → the value,
+    so that clearing empties the cell only while it still holds what we wrote."""
+    names: dict[str, str] = {}
+    for index, (sheet, cell, value) in enumerate(written, 1):
+        names[f"{VALUES_NAME}_{index}"] = f"={quote_sheet(sheet)}!{absolute(cell)}"
+        names[f"{WRITTEN_NAME}_{index}"] = f"={value!r}"
+    return names
+
+
+def written_values(names: dict[str, str]) -> list[tuple[str, str, float | None]]:
+    """(sheet, cell, value we wrote or None when unknown) from the names `value_names` made."""
+    found = []
+    for name, refers_to in names.items():
+        base = name.split("!")[-1]
+        if not base.startswith(VALUES_NAME + "_"):
+            continue
+        written = names.get(f"{WRITTEN_NAME}_{base.removeprefix(VALUES_NAME + '_')}", "")
+        try:
+            value: float | None = float(written.lstrip("="))
+        except ValueError:
+            value = None
+        found.extend((sheet, ref.split(":")[0], value) for sheet, ref in parse_refers_to(refers_to))
+    return found
+
+
+def still_written(current: object, written: float | None) -> bool:
+    """The cell still holds the total we wrote (or we cannot tell): clearing may empty it."""
+    if written is None:
+        return current is not None
+    return isinstance(current, int | float) and abs(float(current) - written) <= 1e-9 * max(1.0, abs(written))
 
 
 def _union_formulas(refs: Iterable[tuple[str, str]]) -> list[str]:

@@ -39,7 +39,6 @@ from perfgoals_xl.marks import (
     NOTES_NAME,
     RESULT_HEADER,
     RESULTS_SHEET,
-    VALUES_NAME,
     Plan,
     area_cells,
     is_registry_name,
@@ -50,6 +49,8 @@ from perfgoals_xl.marks import (
     registry_names,
     result_rows,
     results_sheet_name,
+    still_written,
+    written_values,
 )
 
 if TYPE_CHECKING:
@@ -360,25 +361,24 @@ def _remove_marks(book: OpenpyxlWorkbook) -> ClearReport:
     from openpyxl.cell.cell import MergedCell
 
     recorded: list[tuple[str, str]] = []  # cells listed in _pg_notes_* names
-    filled: list[tuple[str, str]] = []  # cells listed in _pg_values_* names
+    ours: dict[str, str] = {}  # every registry name → refers_to
     names = 0
     scopes: list[Any] = [book.defined_names, *(ws.defined_names for ws in book.worksheets)]
     for scope in scopes:
         for name in [n for n in scope if is_registry_name(n)]:
-            areas = parse_refers_to("=" + (scope[name].attr_text or ""))
+            ours[name] = "=" + (scope[name].attr_text or "")
             if name.startswith(NOTES_NAME):
-                recorded.extend(areas)
-            elif name.startswith(VALUES_NAME):
-                filled.extend(areas)
+                recorded.extend(parse_refers_to(ours[name]))
             del scope[name]
             names += 1
 
     values = 0
-    for ws, row, col in _area_cells(book, filled):
-        cell = ws._cells.get((row, col))
-        if cell is not None and cell.value is not None and not isinstance(cell, MergedCell):
-            cell.value = None
-            values += 1
+    for sheet, ref, written in written_values(ours):
+        for ws, row, col in _area_cells(book, [(sheet, ref)]):
+            cell = ws._cells.get((row, col))
+            if cell is not None and not isinstance(cell, MergedCell) and still_written(cell.value, written):
+                cell.value = None  # a total 计算合计 wrote, not retyped since
+                values += 1
 
     sheets = 0
     active = book.active

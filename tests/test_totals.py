@@ -107,3 +107,27 @@ def test_an_amount_ten_thousand_times_off_is_called_a_unit_mixup(write_book):
     path = write_book({"部门": department_rows(case)})
     (c04,) = [f for f in check_file(path).findings if f.rule == "C04"]
     assert "7242318" in c04.message and "724.2318" in c04.message and "元与万元混用" in c04.message
+
+
+def test_clear_keeps_a_total_the_user_typed_over_ours(tmp_path):
+    wb = openpyxl.load_workbook(THREE_SHEETS)
+    wb["部门整体"]["B16"] = None
+    source, filled = tmp_path / "source.xlsx", tmp_path / "filled.xlsx"
+    wb.save(source)
+    run_book(source, excel.fill_totals, filled)
+    names = openpyxl.load_workbook(filled).defined_names
+    assert names["_pg_written_1"].attr_text == "949.134"
+    retyped = openpyxl.load_workbook(filled)
+    retyped["部门整体"]["B16"] = 950  # the user corrects the total by hand after 计算合计
+    retyped_path = tmp_path / "retyped.xlsx"
+    retyped.save(retyped_path)
+    for cleared in (tmp_path / "excel.xlsx", tmp_path / "file.xlsx"):
+        if cleared.name == "excel.xlsx":
+            run_book(retyped_path, excel.clear_marks, cleared)
+        else:
+            from perfgoals_xl.xlsx import clear
+
+            clear(retyped_path, cleared)
+        after = openpyxl.load_workbook(cleared)
+        assert after["部门整体"]["B16"].value == 950, cleared.name  # typed by the user: kept
+        assert not [n for n in after.defined_names if is_registry_name(n)]
