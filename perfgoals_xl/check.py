@@ -82,9 +82,14 @@ def _checked_anyway(path: Path, settings: Settings | None) -> FileResult:
     """check_file, except that a fault of ours in one file becomes that file's error, not the batch's end."""
     try:
         return check_file(path, settings)
-    except Exception as exc:
-        message = (
-            f"校验文件“{path.name}”时程序出错（{type(exc).__name__}: {str(exc)[:120]}），"
-            "该文件未能校验；其余文件照常校验。请把此文件和这条消息反馈给维护人员。"
-        )
-        return FileResult(path=str(path), error=FileError(code="internal", message=message))
+    except Exception as exc:  # the other files must still be checked
+        return internal_error(path, exc)
+
+
+def internal_error(path: Path, exc: BaseException) -> FileResult:
+    """The result of a file whose check failed through a fault of ours (code `internal`)."""
+    message = (
+        f"校验文件“{path.name}”时程序出错（{type(exc).__name__}: {str(exc)[:120]}），"
+        "该文件未能校验；其余文件照常校验。请把此文件和这条消息反馈给维护人员。"
+    )
+    return FileResult(path=str(path), error=FileError(code="internal", message=message))

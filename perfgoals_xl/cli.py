@@ -13,7 +13,7 @@ import click
 
 from perfgoals_xl import __version__
 from perfgoals_xl.addin import addin_group
-from perfgoals_xl.check import FileResult, check_workbook
+from perfgoals_xl.check import FileResult, check_workbook, internal_error
 from perfgoals_xl.commands import COMMANDS
 from perfgoals_xl.config import ConfigError, load_settings
 from perfgoals_xl.files import Workbook, find_workbooks
@@ -47,7 +47,10 @@ def _run_check(
     show = progress if progress is not None else len(paths) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
 
     def one(index: int, path: Path) -> FileResult:
-        workbook, result = check_workbook(path, settings(path) if settings else None)
+        try:
+            workbook, result = check_workbook(path, settings(path) if settings else None)
+        except Exception as exc:
+            return internal_error(path, exc)
         if after is not None:
             after(index, workbook, result)
         return result

@@ -76,6 +76,8 @@ def fill_command(kind: str, data: Path, output: Path, force: bool) -> None:
         written = []
         for index, spec in enumerate(specs, 1):
             target = output if index == 1 else output.with_name(f"{output.stem}_{index}{output.suffix}")
+            if target.exists() and target.resolve() == data.resolve():
+                raise FillError(f"输出文件“{target}”就是数据文件；原文件不会被改写，请另选输出位置。")
             save_workbook(fill(spec), target, force=force)
             written.append(target)
     except (FillError, WriteError) as exc:

@@ -17,6 +17,7 @@ from typing import Any
 
 from perfgoals_xl.check import check_grids
 from perfgoals_xl.config import ConfigError, load_settings
+from perfgoals_xl.files import MAX_SHEET_CELLS
 from perfgoals_xl.grid import CellValue, Grid, address
 from perfgoals_xl.marks import (
     FILL_COLORS,
@@ -34,6 +35,7 @@ from perfgoals_xl.marks import (
     area_cells,
     is_registry_name,
     is_results_header,
+    is_value_name,
     link_target,
     parse_refers_to,
     plan_marks,
@@ -65,9 +67,23 @@ class Outcome:
 # --- reading -------------------------------------------------------------------------------------------------
 
 
+class SheetTooLarge(Exception):
+    """A used range too large to read safely; `message` is Chinese and names the sheet."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 def read_grid(sheet: Any) -> Grid:
     """The sheet's used range in one read; its origin may lie below or right of A1 (COM's UsedRange)."""
     used = sheet.used_range
+    rows, cols = used.shape
+    if rows * cols > MAX_SHEET_CELLS:  # formatting down to row 1,048,576 makes COM's UsedRange huge
+        raise SheetTooLarge(
+            f"工作表“{sheet.name}”的已用区域为 {used.address.replace('$', '')}（{rows * cols:,} 个单元格），"
+            f"超出安全上限 {MAX_SHEET_CELLS:,} 个；请删除表格以外多余的内容和格式后再校验。"
+        )
     values = used.options(ndim=2, err_to_str=True).value or []  # #DIV/0! stays visible, as in a file
     rows = [[_cell(value) for value in row] for row in values]
     return Grid(sheet=sheet.name, rows=rows, origin=(used.row, used.column))
@@ -118,20 +134,27 @@ def clear_marks(book: Any) -> Outcome:
     return _alert(book, Outcome(message, cleared=cleared))
 
 
+def _settings(book: Any, settings: Settings | None) -> Settings:
+    """The settings given, else those of the workbook's folder (perfgoals.toml …); ConfigError if broken."""
+    return settings if settings is not None else load_settings(book_path(book))[0]
+
+
 def _check(book: Any, sheets: list[Any], settings: Settings | None, scope: str) -> Outcome:
-    if settings is None:
-        try:
-            settings = load_settings(book_path(book))[0]
-        except ConfigError as exc:
-            return _alert(book, Outcome(exc.message))
-    with _quiet(book, "正在校验绩效目标表…"):
-        grids = [read_grid(sheet) for sheet in sheets]
-        tables, findings = check_grids(grids, settings)
-        _clear(book)
-        if not tables:
-            return _alert(book, Outcome(f"{scope}中没有找到绩效目标表（项目支出或部门整体支出绩效目标表）。"))
-        plan = plan_marks(tables, findings, source=book.name, checked_at=datetime.now())
-        draw(book, plan)
+    try:
+        settings = _settings(book, settings)
+        with _quiet(book, "正在校验绩效目标表…"):
+            _clear(book, keep_values=True)  # a check after 计算合计 keeps the totals it wrote
+            grids = [read_grid(sheet) for sheet in sheets]
+            tables, findings = check_grids(grids, settings)
+            plan = (
+                plan_marks(tables, findings, source=book.name, checked_at=datetime.now()) if tables else None
+            )
+            if plan is not None:
+                draw(book, plan)
+    except (ConfigError, SheetTooLarge) as exc:
+        return _alert(book, Outcome(exc.message))
+    if plan is None:
+        return _alert(book, Outcome(f"{scope}中没有找到绩效目标表（项目支出或部门整体支出绩效目标表）。"))
     return _alert(book, Outcome(_summary_message(plan), plan=plan), goto=plan)
 
 
@@ -149,10 +172,16 @@ def _summary_message(plan: Plan) -> str:
 
 
 def _alert(book: Any, outcome: Outcome, goto: Plan | None = None) -> Outcome:
-    first = goto.first_error if goto else None
+    """The closing alert, after putting the cursor on the first error of a visible sheet."""
+    first = next(
+        (f for f in (goto.results if goto else []) if f.severity != "info" and book.sheets[f.sheet].visible),
+        None,
+    )
+    if first is not None and first.severity == "warning" and goto.first_error is not None:
+        first = goto.first_error if book.sheets[goto.first_error.sheet].visible else first
     if first is not None:
         sheet = book.sheets[first.sheet]
-        sheet.activate()
+        sheet.activate()  # on desktop Excel a range can only be selected on the active sheet
         sheet.range(first.cell).select()
     book.app.alert(outcome.message, title=ALERT_TITLE)
     return outcome
@@ -164,29 +193,34 @@ def fill_totals(book: Any, settings: Settings | None = None) -> Outcome:
     from perfgoals_xl.rules import check_tables
     from perfgoals_xl.totals import identities
 
-    if settings is None:
-        try:
-            settings = load_settings(book_path(book))[0]
-        except ConfigError as exc:
-            return _alert(book, Outcome(exc.message))
-    settings = settings.model_copy(update={"select": TOTAL_RULES, "ignore": ()})
-    with _quiet(book, "正在计算合计…"):
-        grids = [read_grid(sheet) for sheet in user_sheets(book)]
-        tables = [t for g in grids for t in read_tables(g)]
-        _clear(book)
-        if not tables:
-            return _alert(book, Outcome("工作簿中没有找到绩效目标表，无法计算合计。"))
-        fillable, conflicts = _agreed(identities(tables), settings.thresholds.money_tolerance)
-        filled = _write_totals(book, fillable)
-        findings = [f for f in check_tables(tables, settings) if f.severity != "info"]
-        plan = plan_marks(tables, findings, source=book.name, checked_at=datetime.now())
-        plan = replace(plan, notes=plan.notes + [_total_note(i) for i in fillable if _key(i) in filled])
-        draw(book, plan)
-        written = sorted(
-            (i.sheet, i.left.cell.address, round(i.right_sum, 6)) for i in fillable if _key(i) in filled
-        )
-        for name, refers_to in value_names(written).items():
-            _add_name(book, name, refers_to)
+    try:
+        settings = _settings(book, settings)
+        selected = tuple(r for r in TOTAL_RULES if settings.enabled(r))  # the user's own ignores still hold
+        settings = settings.model_copy(update={"select": selected or ("C0",), "ignore": settings.ignore})
+        with _quiet(book, "正在计算合计…"):
+            _clear(book, keep_values=True)
+            grids = [read_grid(sheet) for sheet in user_sheets(book)]
+            tables = [t for g in grids for t in read_tables(g)]
+            if tables:
+                fillable, conflicts = _agreed(identities(tables), settings.thresholds.money_tolerance)
+                filled = _write_totals(book, fillable)
+                findings = [f for f in check_tables(tables, settings) if f.severity != "info"]
+                plan = plan_marks(tables, findings, source=book.name, checked_at=datetime.now())
+                draw(book, plan)
+                written = sorted(
+                    (i.sheet, i.left.cell.address, round(i.right_sum, 6))
+                    for i in fillable
+                    if _key(i) in filled
+                )
+                for name, refers_to in value_names(written, start=_next_value_index(book)).items():
+                    _add_name(book, name, refers_to)
+                _draw_notes(
+                    book, replace(plan, notes=[_total_note(i) for i in fillable if _key(i) in filled])
+                )
+    except (ConfigError, SheetTooLarge) as exc:
+        return _alert(book, Outcome(exc.message))
+    if not tables:
+        return _alert(book, Outcome("工作簿中没有找到绩效目标表，无法计算合计。"))
     written = "、".join(f"{i.sheet}!{i.left.cell.address} {i.left.label}" for i in fillable) or "无"
     message = (
         f"计算合计完成：填入 {len(filled)} 个空白合计（{written}）；{len(findings)} 处合计不一致，已标出。"
@@ -218,11 +252,22 @@ def _agreed(found: list[Any], tolerance: float) -> tuple[list[Any], dict[tuple[s
     return agreed, conflicts
 
 
+def _next_value_index(book: Any) -> int:
+    """Totals recorded by an earlier 计算合计 keep their names: number the new ones after them."""
+    indices = [
+        int(n.name.rsplit("_", 1)[-1]) for n in book.names if is_value_name(n.name) and n.name[-1].isdigit()
+    ]
+    return max(indices, default=0) + 1
+
+
 def _write_totals(book: Any, fillable: list[Any]) -> set[tuple[str, str]]:
     """The sums, as values, into the empty total cells; returns the cells written."""
     filled = set()
     for identity in fillable:
-        book.sheets[identity.sheet].range(identity.left.cell.address).value = round(identity.right_sum, 6)
+        cell = book.sheets[identity.sheet].range(identity.left.cell.address)
+        if on_com(book) and str(cell.formula or "").startswith("="):
+            continue  # a formula that shows nothing is still the user's formula
+        cell.value = round(identity.right_sum, 6)
         filled.add(_key(identity))
     return filled
 
@@ -236,13 +281,18 @@ def _total_note(identity: Any) -> Note:
 
 
 def draw(book: Any, plan: Plan) -> None:
-    """Fills, notes, the results sheet and the registry names, in as few calls as the host allows."""
-    _draw_fills(book, plan)
-    noted = _draw_notes(book, plan)
-    _draw_results(book, plan)
-    drawn = replace(plan, notes=[note for note in plan.notes if (note.sheet, note.cell) in noted])
-    for name, refers_to in registry_names(drawn).items():
+    """Fills, notes, the results sheet and the registry names, in as few calls as the host allows.
+
+    The names are recorded first, so marks drawn before a failure half-way can still be cleared."""
+    free = [
+        n for n in plan.notes if book.sheets[n.sheet].range(n.cell).note is None
+    ]  # never replace a user's
+    to_draw = replace(plan, notes=free)
+    for name, refers_to in registry_names(to_draw).items():
         _add_name(book, name, refers_to)
+    _draw_fills(book, plan)
+    _draw_notes(book, to_draw)
+    _draw_results(book, plan)
 
 
 def _draw_fills(book: Any, plan: Plan) -> None:
@@ -258,9 +308,8 @@ def _draw_fills(book: Any, plan: Plan) -> None:
             )
 
 
-def _draw_notes(book: Any, plan: Plan) -> set[tuple[str, str]]:
-    """Notes on cells that have none yet (a user's own note is never replaced); returns the cells noted."""
-    noted: set[tuple[str, str]] = set()
+def _draw_notes(book: Any, plan: Plan) -> None:
+    """Notes on cells that have none yet (a user's own note is never replaced)."""
     for note in plan.notes:
         cell = book.sheets[note.sheet].range(note.cell)
         if cell.note is not None:
@@ -268,9 +317,9 @@ def _draw_notes(book: Any, plan: Plan) -> set[tuple[str, str]]:
         try:
             cell.add_note(note.text)
         except NotImplementedError:
-            return noted  # a client without notes (VBA RunServerPython): fills and 校验结果 still show all
-        noted.add((note.sheet, note.cell))
-    return noted
+            return  # a client without notes: fills and 校验结果 still show every finding
+        if on_com(book):
+            cell.note.api.Shape.TextFrame.AutoSize = True  # the whole message, not a clipped box
 
 
 def _draw_results(book: Any, plan: Plan) -> None:
@@ -278,7 +327,10 @@ def _draw_results(book: Any, plan: Plan) -> None:
     rows = result_rows(plan)
     for row in rows[2:]:
         sheet_name, cell = str(row[3]), str(row[4])
-        row[4] = f'=HYPERLINK("{link_target(sheet_name, cell)}","{cell}")'
+        target = link_target(sheet_name, cell).replace(
+            '"', '""'
+        )  # a " in a sheet name, inside a formula string
+        row[4] = f'=HYPERLINK("{target}","{cell}")'
     width = len(rows[1])
     rows = [row + [None] * (width - len(row)) for row in rows]
     name = results_sheet_name({s.name for s in book.sheets})
@@ -300,24 +352,33 @@ def _add_name(book: Any, name: str, refers_to: str) -> None:
 # --- clearing -----------------------------------------------------------------------------------------------
 
 
-def _clear(book: Any) -> int:
-    """Remove what the registry names say we added, the results sheet and the names; count the areas."""
+def _clear(book: Any, keep_values: bool = False) -> int:
+    """Remove what the registry names say we added, the results sheet and the names; count the areas.
+
+    `keep_values`: a new check keeps the totals 计算合计 wrote (and their names, for a later 清除标记)."""
     cleared = 0
-    ours = [n for n in book.names if is_registry_name(n.name)]
+    ours = [n for n in book.names if is_registry_name(n.name) and not (keep_values and is_value_name(n.name))]
     sheets = {s.name for s in book.sheets}
     for sheet_name, cell, value in written_values({n.name: n.refers_to for n in ours}):
         target = book.sheets[sheet_name].range(cell) if sheet_name in sheets else None
         if target is not None and still_written(target.value, value):
             target.clear_contents()  # a total we computed into an empty cell, not retyped since
+            if target.note is not None and (not on_com(book) or target.note.text.startswith(NOTE_PREFIX)):
+                target.note.delete()
             cleared += 1
+    if on_com(book):
+        cleared += sum(_clear_com_rules(sheet) for sheet in book.sheets)
     for name in ours:
         base = name.name.split("!")[-1]
         if not base.startswith((VALUES_NAME, WRITTEN_NAME)):
             for sheet_name, ref in parse_refers_to(name.refers_to):
                 if sheet_name in sheets:
                     sheet = book.sheets[sheet_name]
-                    notes = base.startswith(NOTES_NAME)
-                    cleared += _clear_notes(book, sheet, ref) if notes else _clear_fills(book, sheet, ref)
+                    if base.startswith(NOTES_NAME):
+                        cleared += _clear_notes(book, sheet, ref)
+                    elif not on_com(book):
+                        sheet.range(ref).conditional_formats.clear()  # the remote engine cannot list rules
+                        cleared += 1
         name.delete()
     for sheet in [s for s in book.sheets if is_results_sheet(s)]:
         sheet.delete()
@@ -325,15 +386,12 @@ def _clear(book: Any) -> int:
     return cleared
 
 
-def _clear_fills(book: Any, sheet: Any, ref: str) -> int:
-    rules = sheet.range(ref).conditional_formats
-    if not on_com(book):
-        rules.clear()  # the remote engine cannot list rules: the recorded area is cleared
-        return 1
-    ours = [rule for rule in rules if MARKER in (rule.formula or "")]
+def _clear_com_rules(sheet: Any) -> int:
+    """Desktop Excel: every rule of ours on the sheet, wherever the user copied marked rows to."""
+    ours = [rule for rule in sheet.cells.conditional_formats if MARKER in (rule.formula or "")]
     for rule in reversed(ours):
         rule.delete()
-    return 1 if ours else 0
+    return len(ours)
 
 
 def _clear_notes(book: Any, sheet: Any, ref: str) -> int:

@@ -220,11 +220,16 @@ def registry_names(plan: Plan) -> dict[str, str]:
     return names
 
 
-def value_names(written: list[tuple[str, str, float]]) -> dict[str, str]:
+def is_value_name(name: str) -> bool:
+    """A name recording a total 计算合计 wrote (kept by a new check, removed only by 清除标记)."""
+    return name.split("!")[-1].startswith((VALUES_NAME, WRITTEN_NAME))
+
+
+def value_names(written: list[tuple[str, str, float]], start: int = 1) -> dict[str, str]:
     """Defined names recording each total 计算合计 wrote: `_pg_values_N` → its cell, `_pg_written_N` → the value,
     so that clearing empties the cell only while it still holds what we wrote."""
     names: dict[str, str] = {}
-    for index, (sheet, cell, value) in enumerate(written, 1):
+    for index, (sheet, cell, value) in enumerate(written, start):
         names[f"{VALUES_NAME}_{index}"] = f"={quote_sheet(sheet)}!{absolute(cell)}"
         names[f"{WRITTEN_NAME}_{index}"] = f"={value!r}"
     return names

@@ -201,20 +201,30 @@ def rules_sheet(book: Book) -> Outcome:
 
     rows = rule_rows()
     names = [sheet.name for sheet in book.sheets]
-    if RULES_SHEET in names:
-        sheet = book.sheets[RULES_SHEET]
-        sheet.clear()  # re-run: the same sheet, emptied, keeps its place among the user's sheets
+    ours = next((s for s in book.sheets if s.name.startswith(RULES_SHEET) and _is_rules_sheet(s)), None)
+    if ours is not None:
+        sheet = ours
+        sheet.clear()  # re-run: our sheet, emptied, keeps its place among the user's sheets
     else:
-        sheet = book.sheets.add(RULES_SHEET, after=book.sheets[len(names) - 1])
+        name, number = RULES_SHEET, 2
+        while name in names:  # the user has a sheet of that name: leave it alone
+            name, number = f"{RULES_SHEET}{number}", number + 1
+        sheet = book.sheets.add(name, after=book.sheets[len(names) - 1])
     sheet.range("A1").value = rows
     sheet.range((1, 1), (1, len(RULES_HEADER))).font.bold = True
     scale = 1 if _on_com(book) else 7
     for col, chars in enumerate(RULES_WIDTHS, 1):
         sheet.range((1, col)).column_width = chars * scale
     sheet.activate()
-    message = f"已在“{RULES_SHEET}”表中列出全部 {len(rows) - 1} 条校验规则。"
+    message = f"已在“{sheet.name}”表中列出全部 {len(rows) - 1} 条校验规则。"
     book.app.alert(message, title=ALERT_TITLE)
     return Outcome(message)
+
+
+def _is_rules_sheet(sheet: Book) -> bool:
+    """Our 规则说明 sheet: its header row is ours."""
+    header = sheet.range((1, 1), (1, len(RULES_HEADER))).options(ndim=1).value or []
+    return tuple(header) == tuple(RULES_HEADER)
 
 
 def rule_rows() -> list[list[str]]:

@@ -62,6 +62,7 @@ class Identity:
         return (
             self.relation == "="
             and self.left.value is None
+            and self.left.readable  # blank, not text like 待定 or #N/A
             and self.left.cell is not None
             and any(t.value is not None for t in self.right)
         )

@@ -43,6 +43,7 @@ from perfgoals_xl.marks import (
     area_cells,
     is_registry_name,
     is_results_header,
+    is_value_name,
     link_target,
     parse_refers_to,
     plan_marks,
@@ -155,7 +156,7 @@ def annotate(src: Path, dst: Path, plan: Plan, grids: list[Grid], *, force: bool
     else:
         book, titles = _from_grids(grids)
         plan = _renamed(plan, titles)
-    _remove_marks(book)
+    _remove_marks(book, keep_values=True)  # a check after 计算合计 keeps the totals it wrote
     _draw(book, plan)
     _save(book, dst)
     return dst
@@ -353,10 +354,11 @@ def _display_width(text: str) -> int:
 # --- removing marks ----------------------------------------------------------------------------------------
 
 
-def _remove_marks(book: OpenpyxlWorkbook) -> ClearReport:
+def _remove_marks(book: OpenpyxlWorkbook, keep_values: bool = False) -> ClearReport:
     """Remove every mark of ours from the workbook in memory; counts of what went.
 
-    Like the Excel host's 清除标记, this includes the totals 计算合计 wrote into empty cells (`_pg_values_*`).
+    Like the Excel host's 清除标记, this includes the totals 计算合计 wrote into empty cells (`_pg_values_*`),
+    unless `keep_values` (a new check keeps them, and their names, for a later clear).
     """
     from openpyxl.cell.cell import MergedCell
 
@@ -365,7 +367,7 @@ def _remove_marks(book: OpenpyxlWorkbook) -> ClearReport:
     names = 0
     scopes: list[Any] = [book.defined_names, *(ws.defined_names for ws in book.worksheets)]
     for scope in scopes:
-        for name in [n for n in scope if is_registry_name(n)]:
+        for name in [n for n in scope if is_registry_name(n) and not (keep_values and is_value_name(n))]:
             ours[name] = "=" + (scope[name].attr_text or "")
             if name.startswith(NOTES_NAME):
                 recorded.extend(parse_refers_to(ours[name]))

@@ -276,3 +276,34 @@ def test_demo_writes_the_annotated_sample_into_a_folder(tmp_path):
     assert files == ["文件：seed_one_sheet.xlsx", "文件：seed_three_sheets.xlsx"]
     assert "site-packages" not in result.stdout
     assert run("demo", cwd=tmp_path).returncode == 0  # the demo's own output is replaced
+
+
+def test_a_fault_of_ours_in_one_file_does_not_stop_the_batch(tmp_path, monkeypatch):
+    """In process: a reader bug on one file becomes that file's `internal` error; the others are checked."""
+    from click.testing import CliRunner
+
+    from perfgoals_xl import cli
+
+    shutil.copy(THREE_SHEETS, tmp_path / "a.xlsx")
+    shutil.copy(THREE_SHEETS, tmp_path / "b.xlsx")
+    real = cli.check_workbook
+
+    def flaky(path, settings=None):
+        if path.name == "a.xlsx":
+            raise RuntimeError("boom")
+        return real(path, settings)
+
+    monkeypatch.setattr(cli, "check_workbook", flaky)
+    result = CliRunner().invoke(cli.main, ["check", str(tmp_path), "--format", "json"])
+    files = {Path(f["path"]).name: f for f in json.loads(result.output)["files"]}
+    assert result.exit_code == 2 and files["a.xlsx"]["error"]["code"] == "internal"
+    assert "a.xlsx" in files["a.xlsx"]["error"]["message"] and len(files["b.xlsx"]["tables"]) == 3
+
+
+def test_fill_never_writes_over_its_data_file(tmp_path):
+    data = tmp_path / "a.xlsx"
+    shutil.copy(THREE_SHEETS, data)
+    before = data.read_bytes()
+    result = run("fill", "--template", "project", str(data), "-o", str(data), "--force")
+    assert result.returncode == 2 and "就是数据文件" in result.stderr
+    assert data.read_bytes() == before

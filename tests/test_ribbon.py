@@ -316,3 +316,14 @@ def test_import_stays_light():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert json.loads(result.stdout) == []
+
+
+def test_rules_button_keeps_a_users_own_sheet_of_that_name(tmp_path):
+    own = tmp_path / "own.xlsx"
+    wb = openpyxl.load_workbook(ONE_SHEET)
+    wb.create_sheet("规则说明")["A1"] = "我单位的填报规则"
+    wb.save(own)
+    _, _, alerts = run(own, "pg_rules", tmp_path / "out.xlsx")
+    out = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    assert out["规则说明"]["A1"].value == "我单位的填报规则" and "规则说明2" in out.sheetnames
+    assert "“规则说明2”" in alerts[0]["args"][0]

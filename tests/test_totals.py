@@ -131,3 +131,35 @@ def test_clear_keeps_a_total_the_user_typed_over_ours(tmp_path):
         after = openpyxl.load_workbook(cleared)
         assert after["部门整体"]["B16"].value == 950, cleared.name  # typed by the user: kept
         assert not [n for n in after.defined_names if is_registry_name(n)]
+
+
+def test_totals_survive_a_second_click_a_check_and_an_annotated_copy(tmp_path):
+    wb = openpyxl.load_workbook(THREE_SHEETS)
+    wb["部门整体"]["B16"] = None
+    source, once, twice, checked = (tmp_path / n for n in ("s.xlsx", "1.xlsx", "2.xlsx", "3.xlsx"))
+    wb.save(source)
+    run_book(source, excel.fill_totals, once)
+    run_book(once, excel.fill_totals, twice)
+    run_book(twice, excel.check_all_sheets, checked)
+    for path in (once, twice, checked):
+        assert openpyxl.load_workbook(path)["部门整体"]["B16"].value == 949.134, path.name
+    names = [n for n in openpyxl.load_workbook(checked).defined_names if n.startswith("_pg_values")]
+    assert names == ["_pg_values_1"]  # recorded once, kept by the later clicks
+    from perfgoals_xl.check import check_workbook
+    from perfgoals_xl.xlsx import annotate, plan_for
+
+    workbook, result = check_workbook(checked)
+    copy = annotate(checked, tmp_path / "copy.xlsx", plan_for(workbook, result), workbook.grids)
+    assert openpyxl.load_workbook(copy)["部门整体"]["B16"].value == 949.134
+    run_book(checked, excel.clear_marks, tmp_path / "cleared.xlsx")
+    assert openpyxl.load_workbook(tmp_path / "cleared.xlsx")["部门整体"]["B16"].value is None
+
+
+def test_a_total_cell_holding_text_is_not_filled(tmp_path):
+    wb = openpyxl.load_workbook(THREE_SHEETS)
+    wb["部门整体"]["B16"] = "待定"
+    source = tmp_path / "s.xlsx"
+    wb.save(source)
+    _, alerts = run_book(source, excel.fill_totals, tmp_path / "out.xlsx")
+    assert openpyxl.load_workbook(tmp_path / "out.xlsx")["部门整体"]["B16"].value == "待定"
+    assert "填入 0 个空白合计" in alerts[0]["args"][0]
