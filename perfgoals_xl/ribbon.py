@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from perfgoals_xl.excel import Outcome
 
-ALERT_TITLE = "绩效目标"
+ALERT_TITLE = "绩效目标校验"  # the same title as the handlers' own alerts
 RULES_SHEET = "规则说明"
 RULES_HEADER = ("编号", "级别", "规则", "说明", "错误示例", "正确示例")
 RULES_WIDTHS = (6, 6, 28, 60, 40, 40)  # characters; the remote engine takes points (×7)
