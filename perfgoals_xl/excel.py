@@ -128,7 +128,7 @@ def check_all_sheets(book: Any, settings: Settings | None = None) -> Outcome:
 
 def clear_marks(book: Any) -> Outcome:
     """清除标记: remove our fills, notes, 校验结果 and registry names — nothing else."""
-    with _quiet(book, "正在清除校验标记…"):
+    with quiet(book, "正在清除校验标记…"):
         cleared = _clear(book)
     message = f"已清除 {cleared} 处校验标记。" if cleared else "没有需要清除的校验标记。"
     return _alert(book, Outcome(message, cleared=cleared))
@@ -142,7 +142,7 @@ def _settings(book: Any, settings: Settings | None) -> Settings:
 def _check(book: Any, sheets: list[Any], settings: Settings | None, scope: str) -> Outcome:
     try:
         settings = _settings(book, settings)
-        with _quiet(book, "正在校验绩效目标表…"):
+        with quiet(book, "正在校验绩效目标表…"):
             _clear(book, keep_values=True)  # a check after 计算合计 keeps the totals it wrote
             grids = [read_grid(sheet) for sheet in sheets]
             tables, findings = check_grids(grids, settings)
@@ -197,7 +197,7 @@ def fill_totals(book: Any, settings: Settings | None = None) -> Outcome:
         settings = _settings(book, settings)
         selected = tuple(r for r in TOTAL_RULES if settings.enabled(r))  # the user's own ignores still hold
         settings = settings.model_copy(update={"select": selected or ("C0",), "ignore": settings.ignore})
-        with _quiet(book, "正在计算合计…"):
+        with quiet(book, "正在计算合计…"):
             _clear(book, keep_values=True)
             grids = [read_grid(sheet) for sheet in user_sheets(book)]
             tables = [t for g in grids for t in read_tables(g)]
@@ -418,7 +418,7 @@ def on_com(book: Any) -> bool:
 
 
 @contextmanager
-def _quiet(book: Any, status: str) -> Iterator[None]:
+def quiet(book: Any, status: str) -> Iterator[None]:
     """Desktop Excel: screen updating off and a status-bar text while we work, both restored afterwards."""
     if not on_com(book):
         yield

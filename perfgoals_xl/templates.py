@@ -9,10 +9,11 @@ merges, bold labels and column widths.
 from __future__ import annotations
 
 import tempfile
+import uuid
 from pathlib import Path
 from typing import Any
 
-from perfgoals_xl.excel import ALERT_TITLE, Outcome, is_results_sheet, on_com, read_grid, user_sheets
+from perfgoals_xl.excel import ALERT_TITLE, Outcome, is_results_sheet, on_com, quiet, read_grid, user_sheets
 from perfgoals_xl.fill import FillError, fill, template_path
 from perfgoals_xl.layout import KIND_TITLES
 from perfgoals_xl.models import Table
@@ -101,8 +102,9 @@ def _place(book: Any, wb: Any, wanted: str) -> str:
     ws = wb.worksheets[0]
     name = _unique_name(book, wanted)
     after = book.sheets.active
-    if on_com(book):
-        _copy_from_file(book, wb, after, name)
+    if on_com(book) and not book.name.lower().endswith(".xls"):  # an .xls book cannot take an .xlsx sheet
+        with quiet(book, "正在添加模板…"):
+            _copy_from_file(book, wb, after, name)
     else:
         _write_sheet(book, ws, after, name)
     return name
@@ -110,8 +112,10 @@ def _place(book: Any, wb: Any, wanted: str) -> str:
 
 def _copy_from_file(book: Any, wb: Any, after: Any, name: str) -> None:
     """Desktop Excel: save to a temp file and copy the sheet, so formats and drop-downs come along."""
+    for defined in [n for n in wb.defined_names if n.startswith("pg_")]:
+        del wb.defined_names[defined]  # the filler's names would clash in the user's book on a second click
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "perfgoals_template.xlsx"
+        path = Path(folder) / f"perfgoals_{uuid.uuid4().hex[:8]}.xlsx"  # Excel refuses two books of one name
         wb.save(path)
         source = book.app.books.open(str(path))
         try:
