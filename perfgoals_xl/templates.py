@@ -15,7 +15,7 @@ from typing import Any
 
 from perfgoals_xl.excel import ALERT_TITLE, Outcome, is_results_sheet, on_com, quiet, read_grid, user_sheets
 from perfgoals_xl.fill import FillError, fill, template_path
-from perfgoals_xl.layout import KIND_TITLES
+from perfgoals_xl.layout import KIND_TITLES, LISTS_SHEET
 from perfgoals_xl.models import Table
 from perfgoals_xl.reader import read_tables
 from perfgoals_xl.reader.values import money_in
@@ -119,6 +119,11 @@ def _copy_from_file(book: Any, wb: Any, after: Any, name: str) -> None:
         wb.save(path)
         source = book.app.books.open(str(path))
         try:
+            if LISTS_SHEET not in [s.name for s in book.sheets]:
+                # the dependent 二级 drop-down looks its list up by name (产出指标 …) on this hidden sheet;
+                # copying the sheet brings the names that refer to it
+                source.sheets[LISTS_SHEET].copy(after=book.sheets[len(book.sheets) - 1], name=LISTS_SHEET)
+                book.sheets[LISTS_SHEET].visible = False
             source.sheets[0].copy(after=after, name=name)
         finally:
             source.close()
