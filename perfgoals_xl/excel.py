@@ -303,9 +303,11 @@ def _draw_fills(book: Any, plan: Plan) -> None:
         sheet = book.sheets[sheet_name]
         # desktop Excel colours many blocks per call through union addresses; the remote engine one per block
         for ref in union_addresses(refs) if on_com(book) else refs:
-            sheet.range(ref).conditional_formats.add_custom(
+            rule = sheet.range(ref).conditional_formats.add_custom(
                 MARKER_FORMULAS[severity], fill_color=FILL_COLORS[severity]
             )
+            if on_com(book):
+                rule.impl.api.SetLastPriority()  # xlwings puts new rules first: the user's own colours win
 
 
 def _draw_notes(book: Any, plan: Plan) -> None:
