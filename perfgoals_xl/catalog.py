@@ -18,11 +18,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from perfgoals_xl.config import toml_value
+from perfgoals_xl.models import SEVERITY_NAMES
 from perfgoals_xl.rules import RULES, Rule
 from perfgoals_xl.settings import PROFILES, Settings, Thresholds
 
 FAMILY_NAMES = {"H": "层级与归类", "V": "指标值", "C": "金额与勾稽", "S": "结构与表头"}
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 EVIDENCE_NAMES = {"V": "公开文本可见", "K": "正式文件规定", "P": "实践做法"}
 LABELS = {"原因": "reason", "错误示例": "bad", "正确示例": "good"}
 REGENERATE_RULES = "perfgoals-xl rules --format markdown > docs/rules.md"

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from perfgoals_xl.models import SEVERITY_NAMES
 from perfgoals_xl.rules import RULES
 from perfgoals_xl.settings import PROFILES, Settings, Thresholds
 
@@ -23,7 +24,6 @@ CONFIG_NAME = "perfgoals.toml"
 PYPROJECT_NAME = "pyproject.toml"
 FAMILIES = ("H", "V", "C", "S")
 OVERRIDE_KEYS = ("profile", "select", "ignore", "strict", "severity")
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 CLI_ORIGIN = "命令行参数有误"
 
 

@@ -105,7 +105,7 @@ def read_workbook(path: Path) -> Workbook:
     except calamine.PasswordError as exc:
         raise _encrypted(path) from exc
     except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, ValueError, OSError) as exc:
-        raise _corrupt(path, _short(exc)) from exc
+        raise _corrupt(path, short_reason(exc)) from exc
     except MemoryError as exc:
         raise ReadError(
             "too_large", f"文件“{path.name}”读取时内存不足（内容过大），已放弃读取；其余文件照常校验。"
@@ -113,7 +113,7 @@ def read_workbook(path: Path) -> Workbook:
     except BaseException as exc:  # a Rust panic in calamine arrives as pyo3's PanicException
         if type(exc).__name__ != "PanicException":
             raise
-        raise _corrupt(path, _short(exc)) from exc
+        raise _corrupt(path, short_reason(exc)) from exc
     notices = tuple(n for n in scan.notices if any(g.sheet == n.sheet for g in grids))
     return Workbook(path=path, grids=grids, notices=notices)
 
@@ -269,7 +269,7 @@ def _check_package(path: Path) -> _Scan:
         raise _corrupt(path, "压缩包不完整，文件可能没有下载或复制完整") from exc
     except (OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
         # zlib errors, unsupported compression, encrypted zip members, overflowing headers
-        raise _corrupt(path, f"压缩包无法解开：{_short(exc)}") from exc
+        raise _corrupt(path, f"压缩包无法解开：{short_reason(exc)}") from exc
 
 
 def _check_members(path: Path, package: zipfile.ZipFile) -> _Scan:
@@ -770,7 +770,7 @@ def _check_ole(path: Path, size: int) -> None:
     try:
         ole = _Ole(data)
     except (ValueError, struct.error) as exc:
-        raise _corrupt(path, f"复合文档结构有误：{_short(exc)}") from exc
+        raise _corrupt(path, f"复合文档结构有误：{short_reason(exc)}") from exc
     streams = set(ole.entries)
     if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
         raise _encrypted(path)
@@ -784,7 +784,7 @@ def _check_ole(path: Path, size: int) -> None:
     try:
         _scan_biff(path, ole.stream(name))
     except (ValueError, struct.error) as exc:
-        raise _corrupt(path, f"复合文档结构有误：{_short(exc)}") from exc
+        raise _corrupt(path, f"复合文档结构有误：{short_reason(exc)}") from exc
 
 
 def _scan_biff(path: Path, data: bytes) -> None:
@@ -908,9 +908,10 @@ def _corrupt(path: Path, detail: str) -> ReadError:
     return ReadError("corrupt", f"文件“{path.name}”已损坏或不是有效的工作簿，无法读取（{detail}）。")
 
 
-def _short(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:120]
+def short_reason(exc: BaseException, limit: int = 120) -> str:
+    """The first line of an exception's text (or its type), for a Chinese message's parentheses."""
+    text = str(exc).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:limit]
 
 
 def find_workbooks(paths: list[Path]) -> list[Path]:

@@ -7,11 +7,11 @@ The template may be restyled by a province: cells are found by name, indicator c
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from copy import copy
 from pathlib import Path
 from typing import Any
 
+from perfgoals_xl.files import short_reason
 from perfgoals_xl.layout import BUDGET_SUBLABELS, NAMES, add_entry_help
 from perfgoals_xl.reader.labels import match_column_role
 from perfgoals_xl.specs import BUDGET_FIELDS, DepartmentSpec, IndicatorSpec, ProjectSpec, SpecFile
@@ -406,7 +406,7 @@ def load_specs(path: Path, kind: str | None = None) -> list[ProjectSpec | Depart
             items = data if isinstance(data, list) else [data]
             return [SpecFile.model_validate(item).table for item in items]
         except (OSError, ValueError, ValidationError) as exc:
-            raise FillError(f"数据文件“{path.name}”有误：{_short(exc)}") from exc
+            raise FillError(f"数据文件“{path.name}”有误：{short_reason(exc, 200)}") from exc
     from perfgoals_xl.check import check_workbook
     from perfgoals_xl.specs import spec_from_table
 
@@ -428,11 +428,3 @@ def _yaml(text: str) -> Any:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ValueError(str(exc)) from exc
-
-
-def _short(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
-
-
-def spec_kinds(specs: Iterable[ProjectSpec | DepartmentSpec]) -> set[str]:
-    return {spec.kind for spec in specs}

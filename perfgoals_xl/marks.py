@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from perfgoals_xl.grid import address, parse_address
-from perfgoals_xl.models import Finding, Severity, Table
+from perfgoals_xl.models import SEVERITY_NAMES, Finding, Severity, Table
 
 NOTE_PREFIX = "【绩效校验】"
 RESULTS_SHEET = "校验结果"
@@ -28,7 +28,6 @@ NAME_PREFIX = "_pg_"
 FILL_COLORS = {"error": "#FF9F9F", "warning": "#FFF2A8"}  # mid and light: still two greys in black-and-white
 MARKER_FORMULAS = {s: f'=ISTEXT("perfgoals:{s}")' for s in FILL_COLORS}  # always true; the text is our marker
 MARKER = "perfgoals:"
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 RESULT_HEADER = ("序号", "级别", "规则", "工作表", "单元格", "说明")
 MAX_REFERS_TO = 1000  # characters per defined name; Excel allows ~8192, the UI 255 — stay well inside
 MAX_UNION_ADDRESS = 255  # COM Range("A1:H1,A3:H3") address strings

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from perfgoals_xl.grid import address
 
 Severity = Literal["error", "warning", "info"]
+SEVERITY_NAMES: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}  # as users read them
 QUANTITATIVE_OPERATORS = ("≥", "≤", "=", ">", "<")
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from perfgoals_xl.check import FileResult
-from perfgoals_xl.models import Field, Indicator, Table
+from perfgoals_xl.models import SEVERITY_NAMES, Field, Indicator, Table
 
 JSON_VERSION = 1
 KIND_NAMES = {"project": "项目支出绩效目标表", "department": "部门整体支出绩效目标表"}
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def _number(value: float | None) -> float | int | None:

@@ -212,7 +212,9 @@ def rules_sheet(book: Book) -> Outcome:
         sheet = book.sheets.add(name, after=book.sheets[len(names) - 1])
     sheet.range("A1").value = rows
     sheet.range((1, 1), (1, len(RULES_HEADER))).font.bold = True
-    scale = 1 if _on_com(book) else 7
+    from perfgoals_xl.excel import on_com
+
+    scale = 1 if on_com(book) else 7
     for col, chars in enumerate(RULES_WIDTHS, 1):
         sheet.range((1, col)).column_width = chars * scale
     sheet.activate()
@@ -229,7 +231,8 @@ def _is_rules_sheet(sheet: Book) -> bool:
 
 def rule_rows() -> list[list[str]]:
     """The header and one row per rule of the registry: 编号, 级别, 规则, 说明, 错误示例, 正确示例."""
-    from perfgoals_xl.catalog import SEVERITY_NAMES, parse_doc
+    from perfgoals_xl.catalog import parse_doc
+    from perfgoals_xl.models import SEVERITY_NAMES
     from perfgoals_xl.rules import RULES
 
     rows = [list(RULES_HEADER)]
@@ -328,7 +331,3 @@ HANDLERS: dict[str, Handler] = {
     "pg_rules": rules_sheet,
     "pg_settings": settings,
 }
-
-
-def _on_com(book: Book) -> bool:
-    return book.app.engine.name == "excel"

@@ -29,7 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from perfgoals_xl.files import MAX_SHEET_CELLS
+from perfgoals_xl.files import MAX_SHEET_CELLS, short_reason
 from perfgoals_xl.grid import Grid, column_index, column_letter
 from perfgoals_xl.marks import (
     FILL_COLORS,
@@ -222,7 +222,7 @@ def _load(src: Path, action: str) -> OpenpyxlWorkbook:
             return openpyxl.load_workbook(io.BytesIO(data), keep_vba=src.suffix.lower() == ".xlsm")
     except Exception as exc:  # openpyxl raises many kinds on foreign or damaged packages
         raise WriteError(
-            f"文件“{src.name}”无法用 openpyxl 打开（{_short(exc)}），未能{action}。"
+            f"文件“{src.name}”无法用 openpyxl 打开（{short_reason(exc)}），未能{action}。"
             "请在 Excel 中另存为 .xlsx 后再试。"
         ) from exc
 
@@ -278,11 +278,6 @@ def _reason(exc: OSError) -> str:
     if isinstance(exc, FileNotFoundError):
         return "路径不存在"
     return exc.strerror or type(exc).__name__
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return (text.splitlines()[0] if text else type(exc).__name__)[:120]
 
 
 # --- a copy built from Grids (.xls/.xlsb/.ods) -----------------------------------------------------------------
