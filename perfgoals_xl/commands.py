@@ -62,7 +62,6 @@ def fill_command(kind: str, data: Path, output: Path, force: bool) -> None:
 
     工作簿中有多张同类表时，依次写出 OUT.xlsx、OUT_2.xlsx……
     """
-    from perfgoals_xl.templates import specs_with_project_spending
     from perfgoals_xl.xlsx import WriteError, save_workbook
 
     try:
@@ -71,8 +70,6 @@ def fill_command(kind: str, data: Path, output: Path, force: bool) -> None:
             raise FillError(
                 f"“{data.name}”中没有{'项目支出' if kind == 'project' else '部门整体支出'}绩效目标表的数据。"
             )
-        if data.suffix.lower() not in (".json", ".yaml", ".yml"):
-            specs = specs_with_project_spending(specs, check_workbook(data)[1].tables)
         written = []
         for index, spec in enumerate(specs, 1):
             target = output if index == 1 else output.with_name(f"{output.stem}_{index}{output.suffix}")

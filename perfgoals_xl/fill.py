@@ -13,8 +13,11 @@ from typing import Any
 
 from perfgoals_xl.files import short_reason
 from perfgoals_xl.layout import BUDGET_SUBLABELS, NAMES, add_entry_help
+from perfgoals_xl.models import Table
 from perfgoals_xl.reader.labels import match_column_role
+from perfgoals_xl.reader.values import money_in
 from perfgoals_xl.specs import BUDGET_FIELDS, DepartmentSpec, IndicatorSpec, ProjectSpec, SpecFile
+from perfgoals_xl.totals import same_department
 from perfgoals_xl.vocab import canonical_level1, canonical_level2
 
 TEMPLATE_FILES = {"project": "project_template.xlsx", "department": "department_template.xlsx"}
@@ -418,7 +421,24 @@ def load_specs(path: Path, kind: str | None = None) -> list[ProjectSpec | Depart
         raise FillError(
             f"文件“{path.name}”中没有找到{'项目支出' if kind == 'project' else '部门整体支出'}绩效目标表。"
         )
-    return [spec_from_table(t) for t in tables]
+    specs = [spec_from_table(t) for t in tables]
+    return [  # a department's blank 项目支出 comes from its project tables in the same workbook
+        with_project_spending(spec, table, result.tables) if isinstance(spec, DepartmentSpec) else spec
+        for spec, table in zip(specs, tables, strict=True)
+    ]
+
+
+def with_project_spending(spec: DepartmentSpec, department: Table, tables: list[Table]) -> DepartmentSpec:
+    """A blank 项目支出 filled from the department's project tables in the same workbook."""
+    if spec.budget.project is not None:
+        return spec
+    projects = [
+        t for t in tables if t.kind == "project" and same_department(t, department) and t.budget is not None
+    ]
+    if not projects:
+        return spec
+    total = sum(money_in(p.budget, p.money_unit, spec.amount_unit) or 0.0 for p in projects)  # type: ignore[arg-type]
+    return spec.model_copy(update={"budget": spec.budget.model_copy(update={"project": total})})
 
 
 def _yaml(text: str) -> Any:

@@ -14,13 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from perfgoals_xl.excel import ALERT_TITLE, Outcome, is_results_sheet, on_com, quiet, read_grid, user_sheets
-from perfgoals_xl.fill import FillError, fill, template_path
+from perfgoals_xl.fill import FillError, fill, template_path, with_project_spending
 from perfgoals_xl.layout import KIND_TITLES, LISTS_SHEET
 from perfgoals_xl.models import Table
 from perfgoals_xl.reader import read_tables
-from perfgoals_xl.reader.values import money_in
-from perfgoals_xl.specs import DepartmentSpec, ProjectSpec, spec_from_table
-from perfgoals_xl.totals import same_department
+from perfgoals_xl.specs import DepartmentSpec, spec_from_table
 
 MAX_SHEET_NAME = 31
 
@@ -54,19 +52,6 @@ def normalize_active_table(book: Any) -> Outcome:
     return _done(
         book, f"已将“{sheet.name}”中的{KIND_TITLES[table.kind]}规范为标准模板，写入新表“{name}”；原表未改动。"
     )
-
-
-def with_project_spending(spec: DepartmentSpec, department: Table, tables: list[Table]) -> DepartmentSpec:
-    """A blank 项目支出 filled from the department's project tables in the same workbook."""
-    if spec.budget.project is not None:
-        return spec
-    projects = [
-        t for t in tables if t.kind == "project" and same_department(t, department) and t.budget is not None
-    ]
-    if not projects:
-        return spec
-    total = sum(money_in(p.budget, p.money_unit, spec.amount_unit) or 0.0 for p in projects)  # type: ignore[arg-type]
-    return spec.model_copy(update={"budget": spec.budget.model_copy(update={"project": total})})
 
 
 def _all_tables(book: Any) -> list[Table]:
@@ -147,18 +132,3 @@ def _write_sheet(book: Any, ws: Any, after: Any, name: str) -> None:
         if dimension.width:
             sheet.range(f"{letter}1").column_width = dimension.width * 7  # the remote engine takes points
     sheet.activate()
-
-
-def specs_with_project_spending(
-    specs: list[ProjectSpec | DepartmentSpec], tables: list[Table]
-) -> list[ProjectSpec | DepartmentSpec]:
-    """For `perfgoals-xl fill` from a workbook: department specs get 项目支出 from its project tables."""
-    departments = [t for t in tables if t.kind == "department"]
-    out: list[ProjectSpec | DepartmentSpec] = []
-    for spec in specs:
-        if isinstance(spec, DepartmentSpec):
-            table = next((t for t in departments if t.name == spec.department), None)
-            if table is not None:
-                spec = with_project_spending(spec, table, tables)
-        out.append(spec)
-    return out

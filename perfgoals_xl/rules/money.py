@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from perfgoals_xl import totals  # a module, not names: totals itself imports the rule registry
 from perfgoals_xl.models import HeaderItem, Loc, Table
 from perfgoals_xl.reader.labels import (
     AMOUNT_LABELS,
@@ -23,7 +24,6 @@ from perfgoals_xl.rules.registry import (
     unit_of,
 )
 from perfgoals_xl.settings import Settings
-from perfgoals_xl.totals import identities, same_department
 from perfgoals_xl.vocab import is_money_unit
 
 
@@ -36,7 +36,7 @@ def _amount(item: HeaderItem | None) -> float | None:
 
 def _broken_identities(table: Table, rule_id: str, settings: Settings) -> Iterator[Hit]:
     """The table's identities of `rule_id` (perfgoals_xl.totals) that do not hold, as hits on the total."""
-    for identity in identities([table]):
+    for identity in totals.identities([table]):
         if identity.rule != rule_id or identity.holds(settings.thresholds.money_tolerance) is not False:
             continue
         left, total = identity.left, identity.left.value or 0.0
@@ -183,7 +183,7 @@ def department_projects(tables: list[Table], settings: Settings) -> Iterator[tup
         if item is None or item.value is None or not isinstance(item.value.value, float):
             continue
         spending, at = item.value.value, item.value.at
-        mine = [p for p in projects if same_department(p, dept)]
+        mine = [p for p in projects if totals.same_department(p, dept)]
         amounts = [(p, _budget(p)) for p in mine]
         known = [(p, money_in(b, p.money_unit, dept.money_unit)) for p, b in amounts if b is not None]
         if not known:
