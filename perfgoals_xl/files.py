@@ -559,30 +559,27 @@ def _records(data: bytes) -> Iterator[tuple[int, int, int]]:
     """(record type, payload start, payload size) of a BIFF12 stream; stops at a truncated record."""
     pos, end = 0, len(data)
     while pos < end:
-        kind = shift = 0
-        for _ in range(2):
-            if pos >= end:
-                return
-            byte = data[pos]
-            pos += 1
-            kind |= (byte & 0x7F) << shift
-            shift += 7
-            if not byte & 0x80:
-                break
-        size = shift = 0
-        for _ in range(4):
-            if pos >= end:
-                return
-            byte = data[pos]
-            pos += 1
-            size |= (byte & 0x7F) << shift
-            shift += 7
-            if not byte & 0x80:
-                break
-        if pos + size > end:
+        kind, pos = _varint(data, pos, 2)
+        size, pos = _varint(data, pos, 4) if kind is not None else (None, pos)
+        if kind is None or size is None or pos + size > end:
             return
         yield kind, pos, size
         pos += size
+
+
+def _varint(data: bytes, pos: int, most: int) -> tuple[int | None, int]:
+    """A BIFF12 7-bit varint of at most `most` bytes at `pos`: (value, next position); None if truncated."""
+    value = shift = 0
+    for _ in range(most):
+        if pos >= len(data):
+            return None, pos
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            break
+    return value, pos
 
 
 def _scan_bin_sheet(path: Path, sheet: str, stream: IO[bytes]) -> _Box:
