@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Literal
 
 CellValue = str | int | float | bool | date | datetime | time | None
+Visibility = Literal["visible", "hidden", "veryHidden"]  # a sheet's state as Excel stores it
 
 
 def column_letter(col: int) -> str:
@@ -68,6 +70,9 @@ class Grid:
     rows: Sequence[Sequence[CellValue]]
     origin: tuple[int, int] = (1, 1)
     merges: Sequence[MergedRange] = ()
+    # Cells whose number format shows a percentage (value 0.95 shown as 95%), where the host can tell.
+    percent: frozenset[tuple[int, int]] = frozenset()
+    visibility: Visibility = "visible"
     _merge_index: dict[tuple[int, int], MergedRange] = field(default_factory=dict, compare=False, repr=False)
     _row_cache: dict[int, list[tuple[int, CellValue]]] = field(
         default_factory=dict, compare=False, repr=False
