@@ -16,6 +16,11 @@ So before calamine sees a file, `_precheck` reads the package itself, cheaply an
   sheet (worksheet XML, .xlsb records, .ods rows and repeats) and the shared-strings count are bounded;
 - .xls: the OLE directory (encrypted? a Word document?) and the BIFF cell records of every sheet.
 
+While it walks the parts anyway, the precheck also notes what calamine does not report: error values,
+formulas saved without a result, and which numeric cells carry a percent number format (.xlsx/.xlsm:
+`xl/styles.xml`'s cell formats, matched against each cell's `s`; .ods: `office:value-type="percentage"`),
+at most MAX_PERCENT_CELLS of them per workbook. .xls/.xlsb formats are not read: their cells show no percent.
+
 Limits (MAX_*) are far above any real 绩效目标表 (a few hundred rows, a dozen columns) and far below what
 hurts (a 2,000,000-cell sheet reads in about 2 s and 0.3 GB). A file over a limit is refused with code
 `too_large` and a message that names the sheet and the far cell, so the user knows what to delete.
@@ -33,7 +38,15 @@ from math import isfinite
 from pathlib import Path
 from typing import IO
 
-from perfgoals_xl.grid import Grid, MergedRange, address, column_index, column_letter
+from perfgoals_xl.grid import (
+    Grid,
+    MergedRange,
+    Visibility,
+    address,
+    column_index,
+    column_letter,
+    is_percent_format,
+)
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
@@ -44,6 +57,8 @@ MAX_MEMBERS = 10_000  # parts in a zip package (a workbook of 200 sheets has ~22
 MAX_SHEET_CELLS = 2_000_000  # rows × columns of a sheet's used rectangle (calamine allocates all of it)
 MAX_BOOK_CELLS = 5_000_000  # the same, summed over the sheets of a workbook
 MAX_XLS_BYTES = 256 * 1024 * 1024  # an .xls is read into memory to walk its OLE directory
+MAX_PERCENT_CELLS = 200_000  # percent-formatted numeric cells recorded per workbook; beyond, no more are
+MAX_CELL_FORMATS = 200_000  # cell formats (<xf> of <cellXfs>) read from styles.xml; Excel allows ~64,000
 EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -97,7 +112,10 @@ def read_workbook(path: Path) -> Workbook:
     try:
         book = calamine.CalamineWorkbook.from_path(str(path))
         try:
-            grids = [_sheet_grid(path, book, name, scan) for name in book.sheet_names]
+            states = {sheet.name: _visibility(sheet.visible) for sheet in book.sheets_metadata}
+            grids = [
+                _sheet_grid(path, book, name, scan, states.get(name, "visible")) for name in book.sheet_names
+            ]
         finally:
             book.close()
     except ReadError:
@@ -118,11 +136,17 @@ def read_workbook(path: Path) -> Workbook:
     return Workbook(path=path, grids=grids, notices=notices)
 
 
-def _sheet_grid(path: Path, book: object, name: str, scan: _Scan) -> Grid:
+def _visibility(state: object) -> Visibility:
+    """python-calamine's SheetVisibleEnum (Visible, Hidden, VeryHidden) as Excel's word for it."""
+    name = str(state).rsplit(".", 1)[-1]
+    return "hidden" if name == "Hidden" else "veryHidden" if name == "VeryHidden" else "visible"
+
+
+def _sheet_grid(path: Path, book: object, name: str, scan: _Scan, visibility: Visibility) -> Grid:
     sheet = book.get_sheet_by_name(name)  # type: ignore[attr-defined]
     start = sheet.start
     if start is None:
-        return Grid(sheet=name, rows=[])
+        return Grid(sheet=name, rows=[], visibility=visibility)
     # A second line of defence (the precheck bounds every format it can walk): refuse before converting.
     if sheet.height * sheet.width > MAX_SHEET_CELLS:
         top, left = start[0] + 1, start[1] + 1
@@ -146,7 +170,8 @@ def _sheet_grid(path: Path, book: object, name: str, scan: _Scan) -> Grid:
         if 0 <= r < len(rows) and 0 <= c < len(rows[r]) and rows[r][c] is None:
             rows[r][c] = text  # "#REF!" as Excel shows it (calamine reads error cells as empty)
     merges = _merges(path, name, sheet.merged_cell_ranges or [], origin, rows)
-    return Grid(sheet=name, rows=rows, origin=origin, merges=merges)
+    percent = frozenset(scan.percent.get(name, ()))
+    return Grid(sheet=name, rows=rows, origin=origin, merges=merges, percent=percent, visibility=visibility)
 
 
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
@@ -222,10 +247,25 @@ class _Box:
 
 @dataclass
 class _Scan:
-    """What the precheck learnt that the read needs: error values and formulas without results."""
+    """What the precheck learnt that the read needs: error values, formulas without results, percent cells."""
 
     errors: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
     notices: list[CellNotice] = field(default_factory=list)
+    # sheet → (row, col) of numeric cells shown as a percentage; MAX_PERCENT_CELLS in all
+    percent: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
+    percent_count: int = 0
+    # .xlsx/.xlsm: finds the cell tags whose style (`s`) is a percent format; None when no style is one
+    percent_cell: re.Pattern[bytes] | None = None
+
+    def add_percent(self, sheet: str, top: int, left: int, bottom: int, right: int) -> None:
+        """Record the cells top..bottom × left..right, as long as the book's cap allows."""
+        cells = self.percent.setdefault(sheet, set())
+        for row in range(top, bottom + 1):
+            for col in range(left, right + 1):
+                if self.percent_count >= MAX_PERCENT_CELLS:
+                    return
+                cells.add((row, col))
+                self.percent_count += 1
 
 
 def _precheck(path: Path) -> _Scan:
@@ -300,9 +340,15 @@ def _check_members(path: Path, package: zipfile.ZipFile) -> _Scan:
         )
     scan = _Scan()
     sheet_names = _sheet_names(path, package, names)
+    styles = next((entry for entry in parsed if entry.filename == "xl/styles.xml"), None)
+    if styles is not None:  # before the sheets (it usually comes after them in the package)
+        with package.open(styles) as stream:
+            scan.percent_cell = _percent_cell_pattern(_percent_styles(path, stream))
     total = 0
     for entry in parsed:
         name = entry.filename
+        if entry is styles:
+            continue
         sheet = sheet_names.get(name, name)
         if name.startswith("xl/worksheets/") and name.endswith(".xml"):
             total += _scan_xml_sheet(path, sheet, lambda entry=entry: package.open(entry), scan).cells
@@ -311,7 +357,7 @@ def _check_members(path: Path, package: zipfile.ZipFile) -> _Scan:
             if name.startswith("xl/worksheets/") and name.endswith(".bin"):
                 total += _scan_bin_sheet(path, sheet, stream).cells
             elif name == "content.xml":
-                total += _scan_ods(path, stream)
+                total += _scan_ods(path, stream, scan)
             elif name == "xl/sharedStrings.xml":
                 _scan_shared_strings(path, entry, stream)
             else:
@@ -430,8 +476,74 @@ def _tag_chunks(path: Path, part: str, stream: IO[bytes], keep: bytes = b"<") ->
 _MAX_TAG = 4 << 20
 
 
+# --- percent formats: xl/styles.xml and the cells that use them ------------------------------------------------
+
+_STYLE_TAG = re.compile(
+    rb"<(/?)(?:[\w.-]+:)?(numFmts|numFmt|cellXfs|xf)(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
+)
+_FORMAT_CODE = re.compile(rb"(?:^|\s)formatCode\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_BUILTIN_PERCENT = (9, 10)  # Excel's built-in 0% and 0.00%
+
+
+def _percent_styles(path: Path, stream: IO[bytes]) -> list[int]:
+    """The indices of the cell formats (`<xf>` of `<cellXfs>`, what a cell's `s` points to) showing percent.
+
+    Custom number formats (`<numFmts>`) are judged by is_percent_format; built-in ids 9 and 10 are
+    percentages. Only the first MAX_CELL_FORMATS cell formats are looked at (Excel itself allows ~64,000).
+    """
+    custom: dict[int, bool] = {}  # numFmtId → shows percent
+    formats: list[int] = []  # numFmtId of each cell format, in order
+    section = b""
+    for data in _tag_chunks(path, "xl/styles.xml", stream):
+        for closing, kind, attrs in _STYLE_TAG.findall(data):
+            empty = attrs.endswith(b"/")
+            if kind in (b"numFmts", b"cellXfs"):
+                section = b"" if closing or empty else kind
+            elif closing:
+                continue
+            elif kind == b"numFmt" and section == b"numFmts" and len(custom) < MAX_CELL_FORMATS:
+                number, code = _attr(attrs, b"numFmtId"), _FORMAT_CODE.search(attrs)
+                if number and number.strip().isdigit() and code:
+                    text = html.unescape((code.group(1) or code.group(2) or b"").decode("utf-8", "replace"))
+                    custom[int(number)] = is_percent_format(text)
+            elif kind == b"xf" and section == b"cellXfs" and len(formats) < MAX_CELL_FORMATS:
+                number = _attr(attrs, b"numFmtId")
+                formats.append(int(number) if number and number.strip().isdigit() else 0)
+    return [index for index, number in enumerate(formats) if custom.get(number, number in _BUILTIN_PERCENT)]
+
+
+def _percent_cell_pattern(styles: list[int]) -> re.Pattern[bytes] | None:
+    """A pattern for the cell tags whose `s` is one of these styles: (attributes, "/" when it holds nothing)."""
+    if not styles:
+        return None
+    numbers = b"|".join(str(index).encode() for index in styles)
+    return re.compile(
+        rb"<(?:[\w.-]+:)?c\s([^>]*?(?<![\w.:-])s\s*=\s*[\"'](?:" + numbers + rb")[\"'][^>]*?)(/?)>"
+    )
+
+
+_NOT_NUMBERS = {b"s", b"str", b"inlineStr", b"b", b"e", b"d"}  # t="n" or no t: a number
+
+
+def _percent_cells(sheet: str, data: bytes, pattern: re.Pattern[bytes], scan: _Scan) -> None:
+    """Record this piece's numeric cells whose style is a percent format (cells without `r` are not)."""
+    for attrs, empty in pattern.findall(data):
+        if scan.percent_count >= MAX_PERCENT_CELLS:
+            return
+        if empty:
+            continue
+        kind, ref = _ATTR_T.search(attrs), _ATTR_R.search(attrs)
+        if ref is None or (kind is not None and kind.group(1) in _NOT_NUMBERS):
+            continue
+        row, col = int(ref.group(2)), column_index(ref.group(1).decode())
+        scan.add_percent(sheet, row, col, row, col)
+
+
+# --- worksheets --------------------------------------------------------------------------------------------
+
+
 def _scan_xml_sheet(path: Path, sheet: str, reopen: Callable[[], IO[bytes]], scan: _Scan) -> _Box:
-    """The used rectangle of a worksheet part, its error values and its formulas without results."""
+    """The used rectangle of a worksheet part, its error values, formulas without results and percent cells."""
     box = _Box()
     tags = canonical = 0
     with reopen() as stream:
@@ -445,6 +557,8 @@ def _scan_xml_sheet(path: Path, sheet: str, reopen: Callable[[], IO[bytes]], sca
                 _formulas(sheet, data, scan)
             if b'"e"' in data or b"'e'" in data:
                 _errors(sheet, data, scan)
+            if scan.percent_cell is not None and scan.percent_count < MAX_PERCENT_CELLS:
+                _percent_cells(sheet, data, scan.percent_cell, scan)
     _check_box(path, sheet, box)
     if tags == canonical:
         return box
@@ -615,14 +729,16 @@ _ODS_ROWS = re.compile(rb"number-rows-repeated\s*=\s*[\"']\s*([0-9]+)")
 _ODS_COLUMNS = re.compile(rb"number-columns-repeated\s*=\s*[\"']\s*([0-9]+)")
 _ODS_NAME = re.compile(rb"\bname\s*=\s*[\"']([^\"']*)[\"']")
 _ODS_VALUE = re.compile(rb"value-type\s*=")
+_ODS_PERCENT = re.compile(rb"value-type\s*=\s*[\"']percentage[\"']")
 _MAX_ODS_TAGS = 5 * MAX_SHEET_CELLS  # a cell is two or three tags (cell, paragraph)
 
 
-def _scan_ods(path: Path, stream: IO[bytes]) -> int:
+def _scan_ods(path: Path, stream: IO[bytes], scan: _Scan) -> int:
     """The cells of every table of an OpenDocument spreadsheet, with row and column repeats applied.
 
     LibreOffice ends every sheet with empty cells repeated to column 1024 or 16384 and rows repeated to
-    1048576; calamine skips those, so only cells with a value type or some content count.
+    1048576; calamine skips those, so only cells with a value type or some content count. Cells of value
+    type `percentage` (calamine reads 95% as 0.95) are recorded in `scan.percent`.
     """
     total = tags = 0
     sheet, box = "content.xml", _Box()
@@ -670,7 +786,9 @@ def _scan_ods(path: Path, stream: IO[bytes]) -> int:
                 columns = max(1, int(repeat.group(1))) if repeat else 1
                 pending = (col, columns)
                 if _ODS_VALUE.search(attrs):
-                    close_cell()
+                    close_cell()  # bounds the repeats before they are recorded as percent cells
+                    if _ODS_PERCENT.search(attrs):
+                        scan.add_percent(sheet, row, col, row + row_repeat - 1, col + columns - 1)
                 elif empty:
                     pending = None
                 col += columns

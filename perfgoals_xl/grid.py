@@ -15,6 +15,43 @@ CellValue = str | int | float | bool | date | datetime | time | None
 Visibility = Literal["visible", "hidden", "veryHidden"]  # a sheet's state as Excel stores it
 
 
+def is_percent_format(code: str) -> bool:
+    """Whether an Excel number format shows a number as a percentage (0.95 as 95%): a `%` in one of its number
+    sections that is not literal text.
+
+    Literal, so not a percentage: text in double quotes (`"%"0`), a character after a backslash (`0\\%`), after
+    `_` (a space the width of the character) or after `*` (the fill character), and anything in brackets
+    (`[Red]`, `[>=0.5]`, `[$-804]`). The fourth section, or any section holding `@`, formats text and is
+    skipped. `0%`, `0.00%`, `0.0%;[Red]-0.0%` and `#,##0%` are percentages; `General`, `0.00` are not.
+    Used by every host that can see number formats (files.py for .xlsx/.xlsm, excel.py on desktop Excel).
+    """
+    sections: list[tuple[bool, bool]] = []  # (has a `%`, has a `@`) per section
+    percent = text = quoted = False
+    skip = bracket = 0
+    for ch in code:
+        if skip:
+            skip -= 1
+        elif quoted:
+            quoted = ch != '"'
+        elif bracket:
+            bracket = 0 if ch == "]" else bracket
+        elif ch == '"':
+            quoted = True
+        elif ch in "\\_*":
+            skip = 1
+        elif ch == "[":
+            bracket = 1
+        elif ch == ";":
+            sections.append((percent, text))
+            percent = text = False
+        elif ch == "%":
+            percent = True
+        elif ch == "@":
+            text = True
+    sections.append((percent, text))
+    return any(has_percent and not has_text for has_percent, has_text in sections[:3])
+
+
 def column_letter(col: int) -> str:
     """1 → A, 27 → AA."""
     letters = ""
@@ -133,3 +170,19 @@ class Grid:
             cached = [(first + offset, value) for offset, value in enumerate(line) if value is not None]
             self._row_cache[row] = cached
         return cached
+
+
+def window(grid: Grid, left: int, right: int) -> Grid:
+    """The grid's columns left..right as a Grid of its own (same sheet coordinates): one of several side-by-side
+    tables. Merges and percent cells outside the columns are dropped."""
+    if left <= grid.first_col and right >= grid.last_col:
+        return grid
+    start, stop = left - grid.first_col, right - grid.first_col + 1
+    return Grid(
+        sheet=grid.sheet,
+        rows=[line[start:stop] for line in grid.rows],
+        origin=(grid.first_row, left),
+        merges=tuple(m for m in grid.merges if left <= m.left and m.right <= right),
+        percent=frozenset(cell for cell in grid.percent if left <= cell[1] <= right),
+        visibility=grid.visibility,
+    )

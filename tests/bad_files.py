@@ -354,13 +354,25 @@ def ods_table(name: str, rows: Rows) -> str:
     return f"<table:table table:name={quoteattr(name)}>{''.join(out)}</table:table>"
 
 
-def write_ods(path: Path, tables: str, doctype: str = "") -> Path:
+HIDDEN_ODS_STYLE = "hide"  # `table:style-name="hide"` hides a table of write_ods(..., hidden_style=True)
+
+
+def write_ods(path: Path, tables: str, doctype: str = "", hidden_style: bool = False) -> Path:
+    """An .ods of these `<table:table>`s; `hidden_style` adds the table style HIDDEN_ODS_STYLE
+    (`table:display="false"`, how LibreOffice stores a hidden sheet)."""
+    styles = (
+        '<office:automatic-styles><style:style style:name="hide" style:family="table">'
+        '<style:table-properties table:display="false"/></style:style></office:automatic-styles>'
+        if hidden_style
+        else ""
+    )
     content = (
         f'<?xml version="1.0" encoding="UTF-8"?>{doctype}<office:document-content'
         ' xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"'
         ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
         ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body>"
+        f"{styles}<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body>"
         "</office:document-content>"
     )
     manifest = (
