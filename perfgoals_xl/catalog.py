@@ -37,6 +37,7 @@ KEY_NOTES = {
     "ignore": '不启用这些规则或类别，如 `["V11"]`',
     "severity": '按规则调整严重程度，如 `V06 = "error"`（`error`/`warning`/`info`；提示类结果仍为提示）',
     "strict": "为 true 时，实践类（P）规则的警告按错误报告",
+    "include_hidden": "为 true 时也校验隐藏和深度隐藏的工作表；默认不校验，每张跳过的隐藏工作表以提示 S10 列出",
     "thresholds": "阈值与词表（见下表）",
 }
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from perfgoals_xl.files import CellNotice, ReadError, Workbook, read_workbook
 from perfgoals_xl.grid import Grid
+from perfgoals_xl.layout import LISTS_SHEET
 from perfgoals_xl.models import Finding, Table, make_field
 from perfgoals_xl.reader import read_tables
 from perfgoals_xl.rules import check_tables
@@ -30,19 +31,70 @@ class FileResult(BaseModel):
         return sum(1 for f in self.findings if f.severity == severity)
 
 
+HIDDEN_RULE = "S10"  # 表格内容须能完整识别: here, a hidden sheet that was not checked
+HIDDEN_WORDS = {"hidden": "隐藏工作表", "veryHidden": "深度隐藏工作表"}
+
+
 def check_grids(
-    grids: Iterable[Grid], settings: Settings | None = None, notices: Iterable[CellNotice] = ()
+    grids: Iterable[Grid],
+    settings: Settings | None = None,
+    notices: Iterable[CellNotice] = (),
+    *,
+    include_hidden: bool | None = None,
 ) -> tuple[list[Table], list[Finding]]:
     """The tables on these sheets and what the rules find in them (the host-independent core).
 
     `notices` are cells whose value the file does not hold (formulas saved without results); each one inside
-    a table is handed to that table, so rule S09 can name it."""
-    tables = [table for grid in grids for table in read_tables(grid)]
+    a table is handed to that table, so rule S09 can name it.
+
+    Hidden and very hidden sheets are not checked unless `include_hidden` (None: `settings.include_hidden`);
+    each one skipped gets an info finding S10 on its A1, after the tables' findings (plain Findings: they
+    need nothing from the rule registry)."""
+    settings = settings or Settings()
+    grids = list(grids)
+    skipped = skipped_sheets(grids, settings, include_hidden)
+    dropped = {id(grid) for grid in skipped}
+    tables = [table for grid in grids if id(grid) not in dropped for table in read_tables(grid)]
     for notice in notices:
         table = next((t for t in tables if t.sheet == notice.sheet and t.top <= notice.row <= t.bottom), None)
         if table is not None:
             table.formulas_without_results.append(make_field(None, notice.text, notice.row, notice.col))
-    return tables, check_tables(tables, settings)
+    findings = check_tables(tables, settings)
+    if settings.enabled(HIDDEN_RULE):
+        findings += [hidden_sheet_finding(grid) for grid in skipped if grid.sheet != LISTS_SHEET]
+    return tables, findings
+
+
+def skipped_sheets(
+    grids: Iterable[Grid], settings: Settings | None = None, include_hidden: bool | None = None
+) -> list[Grid]:
+    """The grids of hidden sheets that are not checked with these settings (none when hidden ones are)."""
+    if include_hidden is None:
+        include_hidden = (settings or Settings()).include_hidden
+    return [] if include_hidden else [grid for grid in grids if grid.visibility != "visible"]
+
+
+def hidden_sheet_finding(grid: Grid) -> Finding:
+    """The info that says a hidden sheet was not checked and how to have it checked."""
+    return Finding(
+        rule=HIDDEN_RULE,
+        severity="info",
+        sheet=grid.sheet,
+        row=1,
+        col=1,
+        message=f"工作表“{grid.sheet}”为{HIDDEN_WORDS.get(grid.visibility, '隐藏工作表')}，未校验；"
+        "如需校验请使用 --include-hidden 或设置 include_hidden = true",
+    )
+
+
+def hidden_note(grids: Iterable[Grid]) -> str:
+    """`；隐藏工作表“X”、“Y”未校验（…）` for a no-table message, or "" when no hidden sheet was skipped.
+
+    The hidden `_lists` sheet of our standard templates (the 二级 drop-down lists) is not named."""
+    names = "、".join(f"“{grid.sheet}”" for grid in grids if grid.sheet != LISTS_SHEET)
+    if not names:
+        return ""
+    return f"；隐藏工作表{names}未校验（如需校验请使用 --include-hidden 或设置 include_hidden = true）"
 
 
 def check_file(path: Path, settings: Settings | None = None) -> FileResult:
@@ -58,8 +110,10 @@ def check_workbook(path: Path, settings: Settings | None = None) -> tuple[Workbo
         return None, FileResult(path=str(path), error=FileError(code=exc.code, message=exc.message))
     tables, findings = check_grids(workbook.grids, settings, workbook.notices)
     if not tables:
-        sheets = "、".join(f"“{grid.sheet}”" for grid in workbook.grids) or "（无工作表）"
-        message = f"文件“{path.name}”中没有找到绩效目标表（已查看工作表：{sheets}）。"
+        skipped = skipped_sheets(workbook.grids, settings)
+        looked = [grid for grid in workbook.grids if all(grid is not other for other in skipped)]
+        sheets = "、".join(f"“{grid.sheet}”" for grid in looked) or ("（无）" if skipped else "（无工作表）")
+        message = f"文件“{path.name}”中没有找到绩效目标表（已查看工作表：{sheets}{hidden_note(skipped)}）。"
         return workbook, FileResult(path=str(path), error=FileError(code="no_table", message=message))
     return workbook, FileResult(path=str(path), tables=tables, findings=findings)
 

@@ -21,6 +21,7 @@ from perfgoals_xl.report import render_text, summary, to_json
 from perfgoals_xl.settings import PROFILES, Settings
 
 PROGRESS_MIN_FILES = 5
+INCLUDE_HIDDEN_HELP = "也校验隐藏和深度隐藏的工作表（默认跳过，报告中以提示 S10 列出）。"
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 DEMO_FOLDER = "perfgoals-demo"
 
@@ -77,9 +78,19 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...] | None:
 
 
 def _overrides(
-    profile: str | None, select: tuple[str, ...], ignore: tuple[str, ...], strict: bool | None
+    profile: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    strict: bool | None,
+    include_hidden: bool | None = None,
 ) -> dict[str, Any]:
-    return {"profile": profile, "select": _codes(select), "ignore": _codes(ignore), "strict": strict}
+    return {
+        "profile": profile,
+        "select": _codes(select),
+        "ignore": _codes(ignore),
+        "strict": strict,
+        "include_hidden": include_hidden,
+    }
 
 
 def _exit_code(results: list[FileResult]) -> int:
@@ -107,6 +118,7 @@ def main() -> None:
 )
 @click.option("--ignore", multiple=True, metavar="CODES", help="不启用这些规则或类别，逗号分隔、可重复。")
 @click.option("--strict/--no-strict", default=None, help="实践类（P）规则的警告按错误报告。")
+@click.option("--include-hidden/--no-include-hidden", default=None, help=INCLUDE_HIDDEN_HELP)
 @click.option(
     "--config",
     "config",
@@ -132,6 +144,7 @@ def check(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     strict: bool | None,
+    include_hidden: bool | None,
     config: Path | None,
     annotate_dir: Path | None,
     force: bool,
@@ -140,6 +153,8 @@ def check(
 
     设置按文件查找：工作簿所在文件夹及其上级文件夹中最近的 perfgoals.toml（或含 [tool.perfgoals] 的
     pyproject.toml），都没有时用 ~/perfgoals.toml；命令行参数优先。
+
+    隐藏和深度隐藏的工作表默认不校验，报告中以提示 S10 列出；加 --include-hidden 也校验它们。
 
     加 --annotate OUT_DIR 时，为每个找到绩效目标表的文件写出标注副本：OUT_DIR/<文件名>_校验.xlsx
     （.xlsm 仍为 .xlsm；.xls/.xlsb/.ods 另存为 .xlsx），文件夹参数下的子文件夹结构保留。
@@ -151,7 +166,7 @@ def check(
     if not files:
         click.echo("没有找到可校验的工作簿文件（.xlsx/.xlsm/.xls/.xlsb/.ods）。", err=True)
         sys.exit(EXIT_UNREADABLE)
-    overrides = _overrides(profile, select, ignore, strict)
+    overrides = _overrides(profile, select, ignore, strict, include_hidden)
     try:
         resolved = {path: load_settings(path, config, overrides)[0] for path in files}
     except ConfigError as exc:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from perfgoals_xl.check import check_workbook
+from perfgoals_xl.check import HIDDEN_RULE, check_workbook
 from perfgoals_xl.config import ConfigError, load_settings
 from perfgoals_xl.fill import FillError, fill, load_specs
 from perfgoals_xl.specs import SpecFile
@@ -20,16 +20,22 @@ EXIT_OK, EXIT_MISMATCH, EXIT_UNREADABLE = 0, 1, 2
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", help="输出格式。")
-def totals(paths: tuple[Path, ...], output: str) -> None:
+@click.option(
+    "--include-hidden/--no-include-hidden",
+    default=None,
+    help="也计算隐藏和深度隐藏工作表中的表（默认跳过，并在标准错误输出中列出）。",
+)
+def totals(paths: tuple[Path, ...], output: str, include_hidden: bool | None) -> None:
     """计算并核对合计：资金总额、按收入/支出性质分、项目支出与各项目表、资金来源、明细合计。
 
-    每个等式列出左边、右边和差额。退出码：0 全部一致；1 有不一致；2 文件无法读取。
+    每个等式列出左边、右边和差额。隐藏的工作表默认跳过（--include-hidden 也计算）。
+    退出码：0 全部一致；1 有不一致；2 文件无法读取。
     """
     rows, code = [], EXIT_OK
     tolerance = 0.005
     for path in paths:
         try:
-            settings = load_settings(path)[0]
+            settings = load_settings(path, overrides={"include_hidden": include_hidden})[0]
         except ConfigError as exc:
             click.echo(exc.message, err=True)
             sys.exit(EXIT_UNREADABLE)
@@ -39,6 +45,8 @@ def totals(paths: tuple[Path, ...], output: str) -> None:
             click.echo(result.error.message, err=True)
             code = EXIT_UNREADABLE
             continue
+        for finding in (f for f in result.findings if f.rule == HIDDEN_RULE):
+            click.echo(f"{path.name}：{finding.message}", err=True)
         found = identities(result.tables)
         rows.append((str(path), found))
         if code == EXIT_OK and any(i.holds(tolerance) is False for i in found):

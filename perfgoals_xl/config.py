@@ -23,7 +23,7 @@ from perfgoals_xl.settings import PROFILES, Settings, Thresholds
 CONFIG_NAME = "perfgoals.toml"
 PYPROJECT_NAME = "pyproject.toml"
 FAMILIES = ("H", "V", "C", "S")
-OVERRIDE_KEYS = ("profile", "select", "ignore", "strict", "severity")
+OVERRIDE_KEYS = ("profile", "select", "ignore", "strict", "severity", "include_hidden")
 CLI_ORIGIN = "命令行参数有误"
 
 
@@ -52,7 +52,7 @@ def load_settings(
     """The settings for this workbook and the file they came from (None = defaults), overrides applied.
 
     `workbook` None (an unsaved workbook) skips the folder lookup: only `~/perfgoals.toml` is considered.
-    `overrides` keys: profile, select, ignore, strict, severity; a None value means "not given".
+    `overrides` keys: profile, select, ignore, strict, severity, include_hidden; None means "not given".
     """
     if config is not None:
         path: Path | None = config.absolute()
@@ -311,8 +311,9 @@ def _show(value: Any) -> str:
 def apply_overrides(settings: Settings, overrides: dict[str, Any]) -> Settings:
     """Command-line settings on top of the file's, like ruff.
 
-    profile and strict replace; `select` replaces the file's select *and* ignore (an explicit selection is
-    what the user wants to see); `ignore` is added to the ignore list; `severity` entries are merged.
+    profile, strict and include_hidden replace; `select` replaces the file's select *and* ignore (an
+    explicit selection is what the user wants to see); `ignore` is added to the ignore list; `severity`
+    entries are merged.
     """
     unknown = set(overrides) - set(OVERRIDE_KEYS)
     if unknown:
@@ -322,6 +323,8 @@ def apply_overrides(settings: Settings, overrides: dict[str, Any]) -> Settings:
         data["profile"] = overrides["profile"]
     if overrides.get("strict") is not None:
         data["strict"] = overrides["strict"]
+    if overrides.get("include_hidden") is not None:
+        data["include_hidden"] = overrides["include_hidden"]
     if overrides.get("select") is not None:
         data["select"], data["ignore"] = tuple(overrides["select"]), ()
     if overrides.get("ignore"):
@@ -364,6 +367,8 @@ def describe_source(settings: Settings, path: Path | None) -> str:
         parts.append(f"严重程度调整：{changes}。")
     if settings.strict:
         parts.append("严格模式：开启，实践类（P）规则的警告按错误报告。")
+    if settings.include_hidden:
+        parts.append("隐藏工作表：也校验。")
     changed = _changed_thresholds(settings.thresholds)
     parts.append(f"阈值调整：{'；'.join(changed)}。" if changed else "阈值均为默认值。")
     return "".join(parts)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from perfgoals_xl.check import FileResult
+from perfgoals_xl.check import HIDDEN_RULE, FileResult
 from perfgoals_xl.models import SEVERITY_NAMES, Field, Indicator, Table
 
 JSON_VERSION = 1
@@ -110,11 +110,12 @@ def render_text(results: list[FileResult], show_info: bool = False) -> str:
             lines.append("")
             continue
         lines.extend(_table_line(i, t) for i, t in enumerate(result.tables, 1))
-        shown = [f for f in result.findings if show_info or f.severity != "info"]
+        # a hidden sheet that was not checked is said even without --show-info: nobody should miss it
+        shown = [f for f in result.findings if show_info or f.severity != "info" or f.rule == HIDDEN_RULE]
         lines.extend(
             f"  {SEVERITY_NAMES[f.severity]} {f.rule} {f.sheet}!{f.cell}  {f.message}" for f in shown
         )
-        if not shown:
+        if not shown or (not show_info and all(f.severity == "info" for f in shown)):
             lines.append("  未发现错误或警告。")
         hidden = len(result.findings) - len(shown)
         if hidden:

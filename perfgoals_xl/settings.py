@@ -52,6 +52,7 @@ class Settings(BaseModel):
     ignore: tuple[str, ...] = ()
     severity: dict[str, Severity] = {}  # rule id → severity for its findings (info hints stay info)
     strict: bool = False  # practice rules ([P]) report errors instead of warnings
+    include_hidden: bool = False  # also check hidden and very hidden sheets (skipped ones are named by S10)
     thresholds: Thresholds = Thresholds()
 
     def enabled(self, rule_id: str) -> bool:
