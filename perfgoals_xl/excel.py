@@ -15,10 +15,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from perfgoals_xl.check import check_grids
+from perfgoals_xl.check import check_grids, hidden_note, skipped_sheets
 from perfgoals_xl.config import ConfigError, load_settings
 from perfgoals_xl.files import MAX_SHEET_CELLS
-from perfgoals_xl.grid import CellValue, Grid, address
+from perfgoals_xl.grid import CellValue, Grid, Visibility, address, is_percent_format
 from perfgoals_xl.marks import (
     FILL_COLORS,
     MARKER,
@@ -75,8 +75,14 @@ class SheetTooLarge(Exception):
         self.message = message
 
 
+MAX_PERCENT_CANDIDATES = 5_000  # cells per sheet whose number format desktop Excel is asked for
+
+
 def read_grid(sheet: Any) -> Grid:
-    """The sheet's used range in one read; its origin may lie below or right of A1 (COM's UsedRange)."""
+    """The sheet's used range in one read; its origin may lie below or right of A1 (COM's UsedRange).
+
+    Desktop Excel also tells which numbers are shown as percentages (a few format reads, see
+    `_percent_cells`) and the sheet's visibility; the remote engine cannot read number formats."""
     used = sheet.used_range
     rows, cols = used.shape
     if rows * cols > MAX_SHEET_CELLS:  # formatting down to row 1,048,576 makes COM's UsedRange huge
@@ -86,7 +92,72 @@ def read_grid(sheet: Any) -> Grid:
         )
     values = used.options(ndim=2, err_to_str=True).value or []  # #DIV/0! stays visible, as in a file
     rows = [[_cell(value) for value in row] for row in values]
-    return Grid(sheet=sheet.name, rows=rows, origin=(used.row, used.column))
+    origin = (used.row, used.column)
+    percent = _percent_cells(sheet, percent_candidates(rows, origin)) if on_com(sheet.book) else frozenset()
+    return Grid(
+        sheet=sheet.name, rows=rows, origin=origin, percent=percent, visibility=sheet_visibility(sheet)
+    )
+
+
+def percent_candidates(
+    rows: list[list[CellValue]], origin: tuple[int, int], limit: int = MAX_PERCENT_CANDIDATES
+) -> list[tuple[int, int]]:
+    """The cells (row, col) whose number format is worth reading: a number other than 0 and at most 10 in
+    size (a percent-formatted cell holds 0.95, 1.0 or 1.2, not 95). The first `limit`, row by row."""
+    found: list[tuple[int, int]] = []
+    for offset, line in enumerate(rows):
+        for col_offset, value in enumerate(line):
+            if isinstance(value, int | float) and not isinstance(value, bool) and 0 < abs(value) <= 10:
+                found.append((origin[0] + offset, origin[1] + col_offset))
+                if len(found) >= limit:
+                    return found
+    return found
+
+
+def _percent_cells(sheet: Any, candidates: list[tuple[int, int]]) -> frozenset[tuple[int, int]]:
+    """Desktop Excel: the candidates whose number format shows a percentage.
+
+    Formats cannot be read in bulk, so each column's candidates are first asked for together: Excel gives
+    their one format when they share it (None when they differ), and only then cell by cell."""
+    by_col: dict[int, list[int]] = {}
+    for row, col in candidates:
+        by_col.setdefault(col, []).append(row)
+    found: set[tuple[int, int]] = set()
+    for col, rows in by_col.items():
+        shared = sheet.range((rows[0], col), (rows[-1], col)).number_format
+        if isinstance(shared, str):
+            if is_percent_format(shared):
+                found.update((row, col) for row in rows)
+            continue
+        for row in rows:
+            code = sheet.range((row, col)).number_format
+            if isinstance(code, str) and is_percent_format(code):
+                found.add((row, col))
+    return frozenset(found)
+
+
+_COM_VISIBILITY: dict[int, Visibility] = {-1: "visible", 0: "hidden", 2: "veryHidden"}  # XlSheetVisibility
+_REMOTE_VISIBILITY: dict[str, Visibility] = {
+    "Visible": "visible",
+    "Hidden": "hidden",
+    "VeryHidden": "veryHidden",
+}
+
+
+def sheet_visibility(sheet: Any) -> Visibility:
+    """The sheet's visibility where the host can tell, else "visible".
+
+    Desktop Excel: `Worksheet.Visible`. The remote engine: the payload's `visibility`, which only the Office.js
+    client sends (xlwings' `sheet.visible` raises KeyError with a VBA client's payload, and its bool cannot
+    tell very hidden from hidden)."""
+    try:
+        if on_com(sheet.book):
+            return _COM_VISIBILITY.get(int(sheet.api.Visible), "visible")
+        payload = sheet.api
+        state = payload.get("visibility") if isinstance(payload, dict) else None
+        return _REMOTE_VISIBILITY.get(state, "visible") if isinstance(state, str) else "visible"
+    except Exception:  # a host that cannot say: the sheet is treated as visible (it is checked)
+        return "visible"
 
 
 def _cell(value: Any) -> CellValue:
@@ -114,15 +185,18 @@ def user_sheets(book: Any) -> list[Any]:
 
 
 def check_active_sheet(book: Any, settings: Settings | None = None) -> Outcome:
-    """校验本表: check the active sheet, mark it, list the findings in 校验结果, go to the first error."""
+    """校验本表: check the active sheet, mark it, list the findings in 校验结果, go to the first error.
+
+    The active sheet is checked even if hidden (the user is looking at it)."""
     sheet = book.sheets.active
     if is_results_sheet(sheet):
         return _alert(book, Outcome("当前是“校验结果”表，请先切换到要校验的工作表。"))
-    return _check(book, [sheet], settings, scope=f"工作表“{sheet.name}”")
+    return _check(book, [sheet], settings, scope=f"工作表“{sheet.name}”", include_hidden=True)
 
 
 def check_all_sheets(book: Any, settings: Settings | None = None) -> Outcome:
-    """校验全部: every sheet, with the cross-sheet rules (C06)."""
+    """校验全部: every sheet, with the cross-sheet rules (C06); hidden sheets only with `include_hidden`
+    (each one skipped is listed in 校验结果 as an info S10)."""
     return _check(book, user_sheets(book), settings, scope="全部工作表")
 
 
@@ -139,23 +213,49 @@ def _settings(book: Any, settings: Settings | None) -> Settings:
     return settings if settings is not None else load_settings(book_path(book))[0]
 
 
-def _check(book: Any, sheets: list[Any], settings: Settings | None, scope: str) -> Outcome:
+def _check(
+    book: Any, sheets: list[Any], settings: Settings | None, scope: str, include_hidden: bool | None = None
+) -> Outcome:
     try:
         settings = _settings(book, settings)
+        include = settings.include_hidden if include_hidden is None else include_hidden
         with quiet(book, "正在校验绩效目标表…"):
             _clear(book, keep_values=True)  # a check after 计算合计 keeps the totals it wrote
-            grids = [read_grid(sheet) for sheet in sheets]
-            tables, findings = check_grids(grids, settings)
+            grids = read_grids(sheets, include)
+            tables, findings = check_grids(grids, settings, include_hidden=include)
             plan = (
-                plan_marks(tables, findings, source=book.name, checked_at=datetime.now()) if tables else None
+                plan_marks(
+                    tables,
+                    findings,
+                    source=book.name,
+                    checked_at=datetime.now(),
+                    hidden_sheets=[g.sheet for g in grids if g.visibility != "visible"],
+                )
+                if tables
+                else None
             )
             if plan is not None:
                 draw(book, plan)
     except (ConfigError, SheetTooLarge) as exc:
         return _alert(book, Outcome(exc.message))
     if plan is None:
-        return _alert(book, Outcome(f"{scope}中没有找到绩效目标表（项目支出或部门整体支出绩效目标表）。"))
+        note = hidden_note(skipped_sheets(grids, settings, include))
+        return _alert(
+            book, Outcome(f"{scope}中没有找到绩效目标表（项目支出或部门整体支出绩效目标表）{note}。")
+        )
     return _alert(book, Outcome(_summary_message(plan), plan=plan), goto=plan)
+
+
+def read_grids(sheets: list[Any], include_hidden: bool) -> list[Grid]:
+    """A Grid per sheet; a hidden sheet that will not be checked is not read (an empty Grid names it)."""
+    grids = []
+    for sheet in sheets:
+        visibility = "visible" if include_hidden else sheet_visibility(sheet)
+        if visibility == "visible":
+            grids.append(read_grid(sheet))
+        else:
+            grids.append(Grid(sheet=sheet.name, rows=[], visibility=visibility))
+    return grids
 
 
 def _summary_message(plan: Plan) -> str:
@@ -173,12 +273,12 @@ def _summary_message(plan: Plan) -> str:
 
 def _alert(book: Any, outcome: Outcome, goto: Plan | None = None) -> Outcome:
     """The closing alert, after putting the cursor on the first error of a visible sheet."""
+    visible = {sheet.name for sheet in book.sheets if sheet_visibility(sheet) == "visible"} if goto else set()
     first = next(
-        (f for f in (goto.results if goto else []) if f.severity != "info" and book.sheets[f.sheet].visible),
-        None,
+        (f for f in (goto.results if goto else []) if f.severity != "info" and f.sheet in visible), None
     )
     if first is not None and first.severity == "warning" and goto.first_error is not None:
-        first = goto.first_error if book.sheets[goto.first_error.sheet].visible else first
+        first = goto.first_error if goto.first_error.sheet in visible else first
     if first is not None:
         sheet = book.sheets[first.sheet]
         sheet.activate()  # on desktop Excel a range can only be selected on the active sheet
@@ -199,13 +299,19 @@ def fill_totals(book: Any, settings: Settings | None = None) -> Outcome:
         settings = settings.model_copy(update={"select": selected or ("C0",), "ignore": settings.ignore})
         with quiet(book, "正在计算合计…"):
             _clear(book, keep_values=True)
-            grids = [read_grid(sheet) for sheet in user_sheets(book)]
+            grids = read_grids(user_sheets(book), settings.include_hidden)  # hidden ones as 校验全部 does
             tables = [t for g in grids for t in read_tables(g)]
             if tables:
                 fillable, conflicts = _agreed(identities(tables), settings.thresholds.money_tolerance)
                 filled = _write_totals(book, fillable)
                 findings = [f for f in check_tables(tables, settings) if f.severity != "info"]
-                plan = plan_marks(tables, findings, source=book.name, checked_at=datetime.now())
+                plan = plan_marks(
+                    tables,
+                    findings,
+                    source=book.name,
+                    checked_at=datetime.now(),
+                    hidden_sheets=[g.sheet for g in grids if g.visibility != "visible"],
+                )
                 draw(book, plan)
                 written = sorted(
                     (i.sheet, i.left.cell.address, round(i.right_sum, 6))
@@ -325,9 +431,12 @@ def _draw_notes(book: Any, plan: Plan) -> None:
 
 
 def _draw_results(book: Any, plan: Plan) -> None:
-    """校验结果: one bulk write; the 单元格 column links to each cell with HYPERLINK formulas."""
+    """校验结果: one bulk write; the 单元格 column links to each cell with HYPERLINK formulas (not to a cell on
+    a hidden sheet)."""
     rows = result_rows(plan)
-    for row in rows[2:]:
+    for finding, row in zip(plan.results, rows[2:], strict=True):
+        if not plan.has_link(finding):
+            continue  # a hidden sheet: Excel cannot go there
         sheet_name, cell = str(row[3]), str(row[4])
         target = link_target(sheet_name, cell).replace(
             '"', '""'

@@ -3,7 +3,8 @@
 - a conditional-format fill over each offending row block of a table (error / warning colour), whose formula
   carries a marker, so the user's own fills are never touched and clearing deletes only our rules;
 - a note (批注) on the offending cell — the top-left cell of a merged range — starting with NOTE_PREFIX;
-- a 校验结果 sheet: a summary line, then one row per finding with a link to its cell (notes do not print);
+- a 校验结果 sheet: a summary line, then one row per finding with a link to its cell (notes do not print) —
+  except a cell on a hidden sheet (Excel cannot go there: the link would do nothing);
 - hidden defined names `_pg_marks_N` / `_pg_notes_N`, each a union of areas on one sheet, recording what we
   marked, so 清除标记 removes exactly that even after the user inserted rows (Excel moves the names).
 """
@@ -70,6 +71,11 @@ class Plan:
     results: list[Finding]
     summary: str
     checked_sheets: list[str] = field(default_factory=list)
+    hidden_sheets: frozenset[str] = frozenset()  # hidden or very hidden: their result rows get no link
+
+    def has_link(self, finding: Finding) -> bool:
+        """Whether the finding's results row links to its cell (not on a hidden sheet)."""
+        return finding.sheet not in self.hidden_sheets
 
     @property
     def first_error(self) -> Finding | None:
@@ -94,8 +100,10 @@ def plan_marks(
     source: str,
     checked_at: datetime,
     anchor: Anchor | None = None,
+    hidden_sheets: Iterable[str] = (),
 ) -> Plan:
-    """Blocks, notes and result rows for these findings; `anchor` maps a cell to its merged range's top-left."""
+    """Blocks, notes and result rows for these findings; `anchor` maps a cell to its merged range's top-left;
+    `hidden_sheets` are the workbook's hidden sheets (no link goes there)."""
     anchor = anchor or (lambda _sheet, row, col: (row, col))
     marked = [f for f in findings if f.severity != "info"]
     summary = (
@@ -109,6 +117,7 @@ def plan_marks(
         results=ordered,
         summary=summary,
         checked_sheets=list(dict.fromkeys(t.sheet for t in tables)),
+        hidden_sheets=frozenset(hidden_sheets),
     )
 
 

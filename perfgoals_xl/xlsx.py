@@ -139,6 +139,7 @@ def plan_for(workbook: Workbook, result: FileResult, *, checked_at: datetime | N
         source=workbook.path.name,
         checked_at=checked_at or datetime.now(),
         anchor=anchor,
+        hidden_sheets=[grid.sheet for grid in workbook.grids if grid.visibility != "visible"],
     )
 
 
@@ -315,6 +316,9 @@ def _from_grids(grids: list[Grid]) -> tuple[OpenpyxlWorkbook, dict[str, str]]:
             ws.merge_cells(merged.ref)
         for col, width in widths.items():
             ws.column_dimensions[column_letter(col)].width = min(max(width + 2, 8), 40)
+        if grid.visibility != "visible" and any(other.visibility == "visible" for other in grids):
+            ws.sheet_state = grid.visibility  # hidden as in the source (one sheet stays visible)
+    _activate_first_visible(book)
     return book, titles
 
 
@@ -338,6 +342,7 @@ def _renamed(plan: Plan, titles: dict[str, str]) -> Plan:
         notes=[dataclasses.replace(n, sheet=rename(n.sheet)) for n in plan.notes],
         results=[f.model_copy(update={"sheet": rename(f.sheet)}) for f in plan.results],
         checked_sheets=[rename(s) for s in plan.checked_sheets],
+        hidden_sheets=frozenset(rename(s) for s in plan.hidden_sheets),
     )
 
 
@@ -606,7 +611,12 @@ def _draw_results(book: OpenpyxlWorkbook, plan: Plan) -> None:
             for cell, style in zip(cells, styles, strict=True):
                 cell._style = copy(style)
         link = cells[link_col - 1]
-        link.hyperlink = Hyperlink(ref=link.coordinate, location=link_target(finding.sheet, finding.cell)[1:])
+        if plan.has_link(finding):
+            link.hyperlink = Hyperlink(
+                ref=link.coordinate, location=link_target(finding.sheet, finding.cell)[1:]
+            )
+        else:  # a hidden sheet: Excel cannot go there, so the cell is plain text like its neighbour
+            link.font = copy(cells[link_col - 2].font)
 
     for col, col_width in enumerate(RESULT_WIDTHS, 1):
         ws.column_dimensions[column_letter(col)].width = col_width

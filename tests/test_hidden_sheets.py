@@ -1,5 +1,5 @@
-"""Hidden sheets are not checked unless asked for, and every one skipped is said (info S10): in the check and
-on the command line."""
+"""Hidden sheets are not checked unless asked for, and every one skipped is said (info S10): in the check, the
+command line, annotated copies and the Excel handlers (xlwings' remote engine, real .xlsx payloads)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,17 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import xlwings as xw
+from bad_files import HIDDEN_ODS_STYLE, ods_table, seed_table, write_ods
 from conftest import ONE_SHEET
+from excel_harness import payload_from_xlsx, replay_actions, run_handler
 
+from perfgoals_xl import excel
 from perfgoals_xl.check import HIDDEN_RULE, check_file, check_workbook
 from perfgoals_xl.fill import fill, load_specs
+from perfgoals_xl.marks import MARKER, RESULTS_SHEET
 from perfgoals_xl.settings import Settings
+from perfgoals_xl.xlsx import annotate, plan_for
 
 VISIBLE, HIDDEN = "绩效目标表", "隐藏副本"  # ONE_SHEET's sheet, and its copy
 
@@ -144,3 +150,121 @@ def test_cli_totals_skips_hidden_sheets_unless_asked(book, tmp_path):
     assert f"{HIDDEN}!" not in default.stdout and skipped_message() in default.stderr
     included = cli("totals", str(book), "--include-hidden", home=tmp_path)
     assert f"{HIDDEN}!B12" in included.stdout and HIDDEN not in included.stderr
+
+
+# --- annotated copies ----------------------------------------------------------------------------------------
+
+
+def annotated(src: Path, dst: Path, settings: Settings | None = None) -> openpyxl.Workbook:
+    workbook, result = check_workbook(src, settings)
+    return openpyxl.load_workbook(annotate(src, dst, plan_for(workbook, result), workbook.grids))
+
+
+def result_links(wb: openpyxl.Workbook) -> dict[tuple[str, str, str], str | None]:
+    """(rule, sheet, cell) of each results row → the hyperlink's location (None: plain text)."""
+    rows = wb[RESULTS_SHEET].iter_rows(min_row=3)
+    return {
+        (row[2].value, row[3].value, row[4].value): row[4].hyperlink.location if row[4].hyperlink else None
+        for row in rows
+    }
+
+
+def marker_ranges(ws) -> list[str]:
+    return [
+        str(cf.sqref)
+        for cf in ws.conditional_formatting
+        if any(MARKER in f for r in cf.rules for f in r.formula)
+    ]
+
+
+def test_annotated_copy_lists_the_skipped_sheet_without_a_link(book, tmp_path):
+    wb = annotated(book, tmp_path / "out.xlsx")
+    links = result_links(wb)
+    assert links[(HIDDEN_RULE, HIDDEN, "A1")] is None
+    assert links[("V05", VISIBLE, "E68")] == f"'{VISIBLE}'!E68"
+    assert wb[HIDDEN].sheet_state == "hidden" and marker_ranges(wb[HIDDEN]) == []
+
+
+def test_annotated_copy_with_hidden_sheets_checked_links_only_visible_cells(book, tmp_path):
+    wb = annotated(book, tmp_path / "out.xlsx", Settings(include_hidden=True))
+    links = result_links(wb)
+    assert links[("V05", HIDDEN, "E68")] is None and links[("V05", VISIBLE, "E68")] is not None
+    assert marker_ranges(wb[HIDDEN])  # marked like the visible sheet, still hidden
+    assert wb[HIDDEN].sheet_state == "hidden"
+
+
+def test_a_copy_built_from_an_ods_keeps_its_hidden_sheet_hidden(tmp_path):
+    rows, _ = seed_table()
+    hidden = ods_table("藏", [["备用"]]).replace(
+        'table:name="藏"', f'table:name="藏" table:style-name="{HIDDEN_ODS_STYLE}"'
+    )
+    src = write_ods(tmp_path / "表.ods", ods_table("项目", rows) + hidden, hidden_style=True)
+    wb = annotated(src, tmp_path / "表_校验.xlsx")
+    assert wb["藏"].sheet_state == "hidden" and wb["项目"].sheet_state == "visible"
+    assert result_links(wb)[(HIDDEN_RULE, "藏", "A1")] is None
+
+
+# --- Excel (xlwings' remote engine) --------------------------------------------------------------------------
+
+
+def test_check_all_skips_hidden_sheets_in_excel(book, tmp_path):
+    out = tmp_path / "checked.xlsx"
+    outcome, _, alerts = run_handler(book, excel.check_all_sheets, out)
+    assert outcome.plan.results[-1].rule == HIDDEN_RULE and outcome.plan.results[-1].sheet == HIDDEN
+    assert sorted(outcome.plan.results, key=str) == sorted(check_file(book).findings, key=str)
+    assert not [f for f in outcome.plan.results if f.sheet == HIDDEN and f.rule != HIDDEN_RULE]
+    wb = openpyxl.load_workbook(out)
+    assert (
+        wb[HIDDEN].sheet_state == "hidden" and marker_ranges(wb[HIDDEN]) == [] and marker_ranges(wb[VISIBLE])
+    )
+    rows = {(r[2], r[3]): r[4] for r in wb[RESULTS_SHEET].iter_rows(min_row=3, values_only=True)}
+    assert rows[(HIDDEN_RULE, HIDDEN)] == "A1"  # no HYPERLINK to a sheet Excel cannot show
+    assert rows[("V05", VISIBLE)] == f"""=HYPERLINK("#'{VISIBLE}'!E68","E68")"""
+    assert alerts[0]["args"][0].startswith("校验完成：错误")
+
+
+def test_check_all_with_include_hidden_marks_it_but_links_only_visible_cells(book, tmp_path):
+    out = tmp_path / "checked.xlsx"
+    outcome, actions, _ = run_handler(
+        book, lambda b: excel.check_all_sheets(b, Settings(include_hidden=True)), out
+    )
+    assert not [f for f in outcome.plan.results if f.rule == HIDDEN_RULE]
+    wb = openpyxl.load_workbook(out)
+    assert marker_ranges(wb[HIDDEN]) and wb[HIDDEN].sheet_state == "hidden"
+    for _, _, _, sheet, cell, _ in wb[RESULTS_SHEET].iter_rows(min_row=3, values_only=True):
+        assert str(cell).startswith("=HYPERLINK(") == (sheet == VISIBLE)
+    select = next(a for a in actions if a["func"] == "rangeSelect")  # the cursor stays on a visible sheet
+    assert select["sheet_position"] == 0
+
+
+def test_check_active_sheet_checks_it_even_when_hidden(book, tmp_path):
+    outcome, _, _ = run_handler(book, excel.check_active_sheet, tmp_path / "out.xlsx", active_sheet=1)
+    assert {f.sheet for f in outcome.plan.results} == {HIDDEN}
+    assert not [f for f in outcome.plan.results if f.rule == HIDDEN_RULE]
+
+
+def test_excel_no_table_alert_names_the_hidden_sheet(tmp_path):
+    wb = openpyxl.load_workbook(ONE_SHEET)
+    wb.worksheets[0].sheet_state = "hidden"
+    wb.create_sheet("说明", 0)["A1"] = "填报说明"
+    path = tmp_path / "只有隐藏表.xlsx"
+    wb.save(path)
+    outcome, _, alerts = run_handler(path, excel.check_all_sheets, tmp_path / "out.xlsx")
+    assert outcome.plan is None
+    assert alerts[0]["args"][0] == (
+        "全部工作表中没有找到绩效目标表（项目支出或部门整体支出绩效目标表）；隐藏工作表“绩效目标表”未校验"
+        "（如需校验请使用 --include-hidden 或设置 include_hidden = true）。"
+    )
+
+
+def test_a_vba_client_payload_without_visibility_checks_every_sheet(book, tmp_path):
+    """xlwings' VBA client sends no sheet visibility (`sheet.visible` raises KeyError): unknown = visible."""
+    remote = xw.Book(json=payload_from_xlsx(book, client="VBA"))
+    try:
+        outcome = excel.check_all_sheets(remote)
+        actions = remote.json()["actions"]
+    finally:
+        remote.close()
+    assert {f.sheet for f in outcome.plan.results} == {VISIBLE, HIDDEN}
+    assert not [f for f in outcome.plan.results if f.rule == HIDDEN_RULE]
+    replay_actions(book, actions, tmp_path / "out.xlsx")

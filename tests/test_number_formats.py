@@ -1,7 +1,7 @@
 """Percent number formats and sheet visibility as every host reads them into the Grid.
 
 Real files: .xlsx written by openpyxl and by hand (every byte of styles.xml and the sheet under control),
-.ods written by hand."""
+.ods written by hand; the Excel layer through xlwings' remote engine (tests/excel_harness.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import xlwings as xw
 from bad_files import (
     HIDDEN_ODS_STYLE,
     MAIN,
@@ -19,7 +20,9 @@ from bad_files import (
     write_ods,
     write_xlsx,
 )
+from excel_harness import payload_from_xlsx
 
+from perfgoals_xl import excel
 from perfgoals_xl.files import MAX_PERCENT_CELLS, read_workbook
 from perfgoals_xl.grid import is_percent_format
 
@@ -186,3 +189,23 @@ def test_ods_percentage_cells_and_hidden_tables(tmp_path):
     assert grids[0].percent == {(1, 2), (2, 1), (2, 2), (3, 1), (3, 2)}
     assert grids[0].value(1, 2) == 0.95 and grids[0].value(2, 2) == 0.5
     assert grids[1].percent == {(1, 1)}
+
+
+def test_percent_candidates_are_small_nonzero_numbers():
+    rows = [[0.95, 95, 0, "0.5", True], [None, -1.2, 10, 10.5, 1]]
+    assert excel.percent_candidates(rows, (3, 2)) == [(3, 2), (4, 3), (4, 4), (4, 6)]
+    assert excel.percent_candidates(rows, (1, 1), limit=2) == [(1, 1), (2, 2)]
+
+
+@pytest.mark.parametrize("client", ["Office.js", "VBA"])
+def test_excel_remote_engine_reads_visibility_where_the_client_sends_it(tmp_path, client):
+    """The remote engine cannot read number formats (no percent cells); visibility only from Office.js."""
+    book = xw.Book(json=payload_from_xlsx(_openpyxl_book(tmp_path / "p.xlsx"), client=client))
+    try:
+        grids = [excel.read_grid(sheet) for sheet in book.sheets]
+    finally:
+        book.close()
+    expected = ["visible", "hidden", "veryHidden"] if client == "Office.js" else ["visible"] * 3
+    assert [g.visibility for g in grids] == expected
+    assert all(g.percent == frozenset() for g in grids)
+    assert grids[0].value(8, 5) == 0.95
