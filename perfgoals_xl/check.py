@@ -54,12 +54,15 @@ def check_grids(
     grids = list(grids)
     skipped = skipped_sheets(grids, settings, include_hidden)
     dropped = {id(grid) for grid in skipped}
-    tables = [table for grid in grids if id(grid) not in dropped for table in read_tables(grid)]
+    found = [table for grid in grids if id(grid) not in dropped for table in read_tables(grid)]
+    tables = [table for table in found if not table.unreadable]
     for notice in notices:
         table = next((t for t in tables if t.sheet == notice.sheet and t.top <= notice.row <= t.bottom), None)
         if table is not None:
             table.formulas_without_results.append(make_field(None, notice.text, notice.row, notice.col))
-    findings = check_tables(tables, settings)
+    findings = check_tables(tables, settings) if tables else []
+    if tables and settings.enabled(HIDDEN_RULE):  # a region read as nothing is said where it is
+        findings += check_tables([t for t in found if t.unreadable], settings)
     if settings.enabled(HIDDEN_RULE):
         findings += [hidden_sheet_finding(grid) for grid in skipped if grid.sheet != LISTS_SHEET]
     return tables, findings
@@ -97,6 +100,16 @@ def hidden_note(grids: Iterable[Grid]) -> str:
     return f"；隐藏工作表{names}未校验（如需校验请使用 --include-hidden 或设置 include_hidden = true）"
 
 
+def unreadable_note(grids: Iterable[Grid]) -> str:
+    """`；工作表“X”A1 的“…绩效目标表”像是表格标题，但…` for regions that look like a table and hold nothing."""
+    regions = [table for grid in grids for table in read_tables(grid) if table.unreadable]
+    return "".join(
+        f"；工作表“{t.sheet}”{t.title.cell if t.title else t.range}的“{t.title.text if t.title else ''}”"
+        f"像是表格标题，但{t.unreadable}"
+        for t in regions[:3]
+    )
+
+
 def check_file(path: Path, settings: Settings | None = None) -> FileResult:
     """One workbook file checked; unreadable files and files without a table come back with `error` set."""
     return check_workbook(path, settings)[1]
@@ -113,7 +126,10 @@ def check_workbook(path: Path, settings: Settings | None = None) -> tuple[Workbo
         skipped = skipped_sheets(workbook.grids, settings)
         looked = [grid for grid in workbook.grids if all(grid is not other for other in skipped)]
         sheets = "、".join(f"“{grid.sheet}”" for grid in looked) or ("（无）" if skipped else "（无工作表）")
-        message = f"文件“{path.name}”中没有找到绩效目标表（已查看工作表：{sheets}{hidden_note(skipped)}）。"
+        message = (
+            f"文件“{path.name}”中没有找到绩效目标表（已查看工作表：{sheets}{hidden_note(skipped)}）"
+            f"{unreadable_note(looked)}。"
+        )
         return workbook, FileResult(path=str(path), error=FileError(code="no_table", message=message))
     return workbook, FileResult(path=str(path), tables=tables, findings=findings)
 

@@ -19,6 +19,7 @@ from perfgoals_xl.grid import address
 Severity = Literal["error", "warning", "info"]
 SEVERITY_NAMES: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}  # as users read them
 QUANTITATIVE_OPERATORS = ("≥", "≤", "=", ">", "<")
+MEDIUM_TERM, ANNUAL = "中期", "年度"  # periods of side-by-side column groups (88号: 中期 ‖ 年度)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +59,42 @@ def revalue(field: Field, value: str | float | None) -> Field:
 
 @dataclass(frozen=True, slots=True)
 class HeaderItem:
-    """A labelled header cell (项目名称 …) and the value beside it; `value` is None when the cell is blank."""
+    """A labelled header cell (项目名称 …) and the value beside (or below) it; `value` is None when blank.
+
+    `known` is False for a label outside our vocabulary (归口业务科室, 项目编号): read so that a blank one can be
+    reported and its row is accounted for, but no rule reads its value."""
 
     label: Field
     value: Field | None
     value_at: Loc
+    known: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class FundingLine:
+    """One line of a 资金情况 list: `(一)财政拨款小计 4.00` (level 1), `1、一般公共预算 4.00` (level 2)."""
+
+    item: HeaderItem
+    level: int
+
+
+@dataclass(frozen=True, slots=True)
+class FundingGroup:
+    """A total (年度资金总额, 中期资金总额 …) and the source lines listed under it in its own column group."""
+
+    total: HeaderItem
+    lines: tuple[FundingLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderNote:
+    """Something the reader had to say about the layout (a row it could not place, a shifted hierarchy …);
+    the rule named `rule` reports it."""
+
+    rule: str
+    severity: Severity
+    at: Loc
+    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +113,8 @@ class Indicator:
     explanation: Field | None = None  # 指标值说明（指标解释）
     remark: Field | None = None  # 备注
     weight: Field | None = None  # 权重 (Sichuan exports), value a float when readable
+    written_operator: Field | None = None  # an operator in the value cell that contradicts the type column
+    written_unit: Field | None = None  # a unit in the value cell that contradicts the unit column
 
     @property
     def is_filled(self) -> bool:
@@ -110,6 +144,13 @@ class IndicatorBlock:
     first_row: int
     last_row: int
     label_column: int | None = None  # the 本年度绩效指标 column left of 一级指标, when the layout has one
+    period: str | None = None  # 中期 / 年度 for side-by-side column groups, a county for 区域目标值 columns
+    shifted: bool = False  # 一级 column holds an umbrella (实施效果指标), 二级 column the 一级 names
+
+    @property
+    def has_levels(self) -> bool:
+        """The layout carries 一级/二级 (a flat 指标名称 list does not: no hierarchy rule applies)."""
+        return "level1" in self.columns or "level2" in self.columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,9 +189,14 @@ class Table(BaseModel):
     budget_block_row: int | None = None
     tasks: list[Task] = []
     breakdowns: list[Breakdown] = []
+    funding: list[FundingGroup] = []  # 资金情况: each total with its source lines, per column group
     formulas_without_results: list[Field] = []  # text = the formula; its result is not in the file
     blocks: list[IndicatorBlock] = []
     indicators: list[Indicator] = []
+    unread_rows: list[int] = []  # non-empty rows of the table that were not understood (rule S10)
+    notes: list[ReaderNote] = []  # what the reader has to say about the layout
+    form: str | None = None  # a layout family beyond the standard form: flat, tree, export, evaluation
+    unreadable: str | None = None  # why a region that looks like a table could not be read at all
 
     @property
     def money_unit(self) -> str:
@@ -173,7 +219,15 @@ class Table(BaseModel):
     @property
     def budget(self) -> float | None:
         value = self.item_value("资金总额" if self.kind == "department" else "年度预算金额")
+        if value is None and self.kind == "department":
+            value = self.item_value("年度预算金额")  # a 预算总量 in the header instead of a 预算情况 block
         return value if isinstance(value, float) else None
+
+    def in_period(self, indicator: Indicator) -> bool:
+        """The indicator belongs to the year's targets (not a 中期 column group): what money rules sum."""
+        periods = [block.period for block in self.blocks]
+        period = periods[indicator.block] if indicator.block < len(periods) else None
+        return period != MEDIUM_TERM or all(p == MEDIUM_TERM for p in periods)
 
 
 class Finding(BaseModel):

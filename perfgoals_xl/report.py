@@ -50,6 +50,7 @@ def _table_json(table: Table) -> dict[str, Any]:
         "budget": _number(table.budget),
         "amount_unit": table.amount_unit.value if table.amount_unit else None,
         "indicators": [_indicator_json(i) for i in table.indicators if i.is_filled],
+        "unread_rows": list(table.unread_rows),  # an addition to version 1: rows not understood (S10)
     }
 
 

@@ -22,6 +22,8 @@ PROFILES: dict[str, str] = {
 VAGUE_VALUES = (
     "及时", "增加", "巩固", "提升", "提高", "长期", "长远", "稳步提高", "应保尽保", "严格落实制度", "否", "是",
     "加强", "改善", "促进", "逐步提高", "进一步提高",
+    # rules.md §3.5: also vague as a whole value
+    "有效", "显著", "明显", "良好", "较好", "稳步", "不断", "持续改善", "巩固提高", "全年", "应改尽改",
 )  # fmt: skip
 VAGUE_NAME_WORDS = ("逐步", "进一步", "稳步", "不断", "大力", "切实")
 VAGUE_NAME_STARTS = ("促进", "保障", "推动", "加强")
@@ -36,7 +38,11 @@ class Thresholds(BaseModel):
     satisfaction_warn_below: float = Field(
         85, ge=0, le=100, description="满意度指标值低于此值提示偏低（V06）"
     )
-    goal_min_chars: int = Field(30, ge=0, description="本年度绩效目标少于此字数且无数字时警告（S04）")
+    goal_min_chars: int = Field(
+        0,
+        ge=0,
+        description="无数字的本年度绩效目标少于此字数才警告；0 表示不论长短都警告（S04，rules.md §3.5）",
+    )
     vague_values: tuple[str, ...] = Field(VAGUE_VALUES, description="作为整个指标值时视为模糊表述（V11）")
     vague_name_words: tuple[str, ...] = Field(VAGUE_NAME_WORDS, description="三级指标名称中的模糊词（V11）")
     vague_name_starts: tuple[str, ...] = Field(VAGUE_NAME_STARTS, description="三级指标名称的模糊开头（V11）")

@@ -13,7 +13,7 @@ from typing import Literal
 
 from perfgoals_xl.grid import address
 from perfgoals_xl.models import HeaderItem, Loc, Table
-from perfgoals_xl.reader.labels import BUDGET_SOURCES, BUDGET_USES, FUNDING_SOURCES
+from perfgoals_xl.reader.labels import BUDGET_SOURCES, BUDGET_USES
 from perfgoals_xl.reader.values import money_in
 from perfgoals_xl.rules.registry import is_economic_cost_row, money_value, name_text, number_text
 from perfgoals_xl.vocab import clean
@@ -142,26 +142,51 @@ def _budget_cell(project: Table) -> Loc | None:
 
 
 def _project(table: Table) -> list[Identity]:
-    found = []
+    found = _funding(table)
     budget = table.header.get("年度预算金额")
     if budget is None:
         return found
     total = _term(budget.label.text, budget)
-    sources = tuple(_term(key, table.header[key]) for key in FUNDING_SOURCES if key in table.header)
-    if sources:
-        found.append(
-            Identity("C03", table.sheet, "年度资金总额 = 各来源之和", total, sources, "=", table.money_unit)
-        )
     costs = tuple(
         Term(name_text(i) or "经济成本", money_value(table, i), i.value.at if i.value else None)
         for i in table.indicators
-        if i.is_filled and is_economic_cost_row(i) and money_value(table, i) is not None
+        if i.is_filled
+        and table.in_period(i)
+        and is_economic_cost_row(i)
+        and money_value(table, i) is not None
     )
     if costs and total.value is not None:
         found.append(
             Identity("C01", table.sheet, "年度预算 ≥ 经济成本合计", total, costs, "≥", table.money_unit)
         )
     return found
+
+
+def _funding(table: Table) -> list[Identity]:
+    """Each 资金情况 total = its own lines (in its own column group: 中期 ‖ 年度 never mix, rules.md §3.5),
+    and each 小计 line = the numbered lines under it: (一)财政拨款小计 = 1、一般公共预算 + 2、政府性基金 …"""
+    found = []
+    for group in table.funding:
+        tops = [line for line in group.lines if line.level == 1]
+        if tops:
+            found.append(_sum_identity(table, group.total, [line.item for line in tops], "各来源之和"))
+        for index, line in enumerate(group.lines):
+            if line.level != 1:
+                continue
+            children = []
+            for later in group.lines[index + 1 :]:
+                if later.level == 1:
+                    break
+                children.append(later.item)
+            if children:
+                found.append(_sum_identity(table, line.item, children, "其下各项之和"))
+    return found
+
+
+def _sum_identity(table: Table, total: HeaderItem, parts: list[HeaderItem], what: str) -> Identity:
+    left = _term(total.label.text, total)
+    right = tuple(_term(part.label.text, part) for part in parts)
+    return Identity("C03", table.sheet, f"{left.label} = {what}", left, right, "=", table.money_unit)
 
 
 def _breakdowns(table: Table) -> list[Identity]:

@@ -66,7 +66,9 @@ def test_json_contract_on_the_sample():
             "budget",
             "amount_unit",
             "indicators",
+            "unread_rows",  # an addition to version 1: every row of the seed is understood
         }
+        assert table["unread_rows"] == []
         for indicator in table["indicators"]:
             assert set(indicator) == {"row", "level1", "level2", "name", "operator", "value", "unit"}
             assert indicator["operator"] in {"≥", "≤", "=", ">", "<", "定性", None}

@@ -205,9 +205,9 @@ def test_several_tables_without_titles_and_a_footer(write_book):
     ]
     path = write_book({"合表": rows})
     tables = _read(path)
-    assert [(t.name, t.top, t.bottom, len(t.indicators)) for t in tables] == [
-        ("甲项目", 1, 3, 1),
-        ("乙项目", 6, 8, 1),
+    assert [(t.name, t.top, t.bottom, len(t.indicators), t.unread_rows) for t in tables] == [
+        ("甲项目", 1, 4, 1, []),  # the footer row is the table's, read as a note
+        ("乙项目", 6, 8, 1, []),
     ]
 
 
@@ -258,8 +258,9 @@ def test_a_header_without_an_indicator_block(write_book):
     assert [(f.cell, f.severity) for f in h04] == [("A1", "error")] and "没有绩效指标" in h04[0].message
 
 
-def test_an_empty_row_ends_the_indicator_block(write_book):
-    """Junk two rows below a table is not an indicator row of it (nor widens its range)."""
+def test_junk_below_a_blank_row_is_reported_not_read(write_book):
+    """Blank rows do not end a block; a jotted word two rows below is neither an indicator nor dropped in
+    silence: it is an unread row (rule S10)."""
     rows = [
         ["项目支出绩效目标表"],
         ["项目名称", "示例"],
@@ -269,4 +270,4 @@ def test_an_empty_row_ends_the_indicator_block(write_book):
         ["随手记的备忘", None, None, None, None, None, None, None, None, None, None, None, "x"],
     ]
     (table,) = _read(write_book({"项目": rows}))
-    assert (table.range, len(table.indicators)) == ("A1:D4", 1)
+    assert (len(table.indicators), table.unread_rows) == (1, [6])

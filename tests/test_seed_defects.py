@@ -43,7 +43,9 @@ CATALOG_DEFECTS = {
 }
 # rules.md §2.4 lists `严格落实制度` among the vague 定性 values; §4's V11 list omits seed:L71. We follow §2.4.
 VOCABULARY_DEFECTS = {("warning", "V11", "E", 71)}
-EXPECTED = CATALOG_DEFECTS | VOCABULARY_DEFECTS
+# rules.md §3.5 (which wins where it differs from §4): a rate under 数量指标 is H07 — seed:L70 压减行政办公经费 ≥ 2 %.
+CLARIFICATION_DEFECTS = {("warning", "H07", "C", 70)}
+EXPECTED = CATALOG_DEFECTS | VOCABULARY_DEFECTS | CLARIFICATION_DEFECTS
 PASSING_RULES = ("C01", "C04", "C05", "C06", "C11", "V06")  # rules.md §4 "passing checks worth a test"
 SHEET_OFFSETS = {"绩效目标表": 0, "金融处非专项": 0, "援助泸溪资金": 24, "部门整体": 48}
 

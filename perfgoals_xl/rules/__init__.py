@@ -19,16 +19,31 @@ def check_tables(tables: list[Table], settings: Settings | None = None) -> list[
     for current in RULES.values():
         if not settings.enabled(current.id):
             continue
+        mine = [t for t in tables if applies(current, t)]
         if current.scope == "workbook":
-            for table, hit in current.check(tables, settings):  # type: ignore[call-arg,arg-type]
+            for table, hit in current.check(mine, settings):  # type: ignore[call-arg,arg-type]
                 findings.append(_finding(current, table, hit, settings))
         else:
-            for table in tables:
+            for table in mine:
                 findings.extend(
                     _finding(current, table, hit, settings) for hit in current.check(table, settings)
                 )  # type: ignore[call-arg,arg-type]
     sheets = list(dict.fromkeys(t.sheet for t in tables))
-    return sorted(findings, key=lambda f: (sheets.index(f.sheet), f.row, f.col, f.rule))
+    unique = dict.fromkeys(findings)  # column groups sharing a cell (区域目标值) report it once
+    return sorted(unique, key=lambda f: (sheets.index(f.sheet), f.row, f.col, f.rule))
+
+
+READER_RULE = "S10"
+
+
+def applies(current: Rule, table: Table) -> bool:
+    """A table that could not be read is only reported (S10); an evaluation table (目标值/分值) is not a
+    target table, so its header and money rules do not apply."""
+    if table.unreadable:
+        return current.id == READER_RULE
+    if table.form == "evaluation":  # nor need it cover 产出/效益/满意度
+        return (current.family in ("H", "V") and current.id != "H04") or current.id == READER_RULE
+    return True
 
 
 def severity_of(current: Rule, hit: Hit, settings: Settings) -> Severity:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 from perfgoals_xl.models import Field, Indicator, Loc, Table
@@ -14,6 +15,7 @@ from perfgoals_xl.rules.registry import (
     has_date_value,
     is_cost_row,
     name_text,
+    noted,
     rule,
     unit_of,
 )
@@ -22,6 +24,7 @@ from perfgoals_xl.vocab import (
     HIERARCHY,
     LEVEL1,
     TIME_UNITS,
+    canonical_level1,
     clean,
     is_count_unit,
     is_level_name,
@@ -43,6 +46,7 @@ def level1_known(table: Table, settings: Settings) -> Iterator[Hit]:
     错误示例：一级指标写作“工作指标”。
     正确示例：一级指标写作“产出指标”（“满意度”按“满意度指标”识别）。
     """
+    yield from noted(table, "H01")
     for label in distinct_labels(table, "level1"):
         if label.value is None:
             names = "、".join(LEVEL1)
@@ -67,7 +71,9 @@ def level2_allowed(table: Table, settings: Settings) -> Iterator[Hit]:
     for indicator in table.indicators:
         level1, level2 = indicator.level1, indicator.level2
         if level2 is None:
-            if indicator.is_filled and indicator.name is not None and level1 is not None:
+            block = table.blocks[indicator.block]
+            carried = "level2" in block.columns and not block.shifted  # a shift is said once, by H01
+            if indicator.is_filled and indicator.name is not None and level1 is not None and carried:
                 yield Hit(
                     indicator.name.at, f"三级指标“{indicator.name.text}”缺少二级指标（{indicator.name.cell}）"
                 )
@@ -149,6 +155,8 @@ def mandatory_coverage(table: Table, settings: Settings) -> Iterator[Hit]:
         at = table.title.at if table.title else Loc(row=table.top, col=table.left)
         yield Hit(at, f"表中没有绩效指标（一级、二级、三级指标和指标值），可能被截断（{at.address}）")
         return
+    if not any(block.has_levels for block in table.blocks):
+        return  # a flat 指标名称 list (重庆 整体绩效目标表) carries no 一级/二级 to cover
     yield from _coverage(table, "产出指标", None, "产出指标")
     yield from _coverage(table, "产出指标", "数量指标", "数量指标")
     yield from _coverage(table, "效益指标", None, "效益指标")
@@ -199,6 +207,8 @@ def satisfaction_placement(table: Table, settings: Settings) -> Iterator[Hit]:
     正确示例：满意度指标—服务对象满意度指标—群众满意度 ≥ 98 %。
     """
     for indicator in filled(table):
+        if not table.blocks[indicator.block].has_levels:
+            continue  # a flat 指标名称 list has no place to be wrong about
         if "满意" in name_text(indicator) and not _is_satisfaction_slot(indicator):
             home = canonical(indicator.level2) or canonical(indicator.level1) or "其他指标"
             yield Hit(
@@ -300,7 +310,7 @@ TIMELINESS_WORDS = (
 @rule("H07", "warning", "时效指标应为时间或及时率；质量指标应为标准或比率", source="F101")
 def timeliness_and_quality(table: Table, settings: Settings) -> Iterator[Hit]:
     """时效指标应是完成时间、期限或及时率、按期完成率、进度；质量指标应是达到的标准或比率
-    （合格率、达标率），不应是活动次数。
+    （合格率、达标率），不应是活动次数；数量指标统计产出的数量，不应是比率（单位 %、名称以“率”“比例”结尾）。
 
     原因：101号文件对时效、质量指标的含义有明确界定；次数属于数量指标。
     错误示例：质量指标—宣传预警 ≥ 4 次；时效指标—重点工作督查完成量 ≥ 98 %。
@@ -320,11 +330,24 @@ def timeliness_and_quality(table: Table, settings: Settings) -> Iterator[Hit]:
                 at,
                 f"质量指标“{name}”以“{unit}”计数，应为达到的标准或比率（如合格率、达标率）（{at.address}）",
             )
+        elif level2 == "数量指标" and _is_rate(name, unit):
+            yield Hit(
+                at, f"数量指标“{name}”是比率，数量指标应统计产出的数量（如人数、次数、面积）（{at.address}）"
+            )
+
+
+RATE_ENDINGS = ("率", "比例", "比率", "占比")
+
+
+def _is_rate(name: str, unit: str | None) -> bool:
+    """A rate (unit %, or a name ending 率/比例), not a count (rules.md §3.5, H07)."""
+    return unit == "%" or clean(name).endswith(RATE_ENDINGS)
 
 
 @rule("H08", "warning", "三级指标名称不得为空、不得照抄层级名或项目名", evidence="P")
 def level3_name(table: Table, settings: Settings) -> Iterator[Hit]:
-    """有指标值时须有三级指标名称；名称不能只是层级名（如“社会成本指标”）或项目名称。
+    """有指标值时须有三级指标名称；名称不能只是层级名（如“社会成本指标”）或项目名称；不要写成“是否……”的问句，
+    也不要把指标值写进名称（“村组干部230人”而指标值 230）。
 
     原因：三级指标名称要说明衡量什么，照抄项目名或层级名无法考核。
     错误示例：经济成本指标—金融处非专项（项目名）= 10 万元。
@@ -338,7 +361,17 @@ def level3_name(table: Table, settings: Settings) -> Iterator[Hit]:
                 yield Hit(at, f"有指标值“{indicator.value.text}”但三级指标名称为空（{at.address}）")
             continue
         name = clean(indicator.name.text)
-        if is_level_name(name):
+        if name.startswith("是否"):
+            yield Hit(
+                indicator.name.at,
+                f"三级指标“{indicator.name.text}”是是否问句，应写明可衡量的内容（如完成率、数量）（{indicator.name.cell}）",
+            )
+        elif _value_in_name(name, indicator):
+            yield Hit(
+                indicator.name.at,
+                f"三级指标名称“{indicator.name.text}”中写了指标值“{indicator.value.text}”，名称与指标值应分开填写（{indicator.name.cell}）",
+            )
+        elif _copies_a_level(name):
             yield Hit(
                 indicator.name.at,
                 f"三级指标名称“{indicator.name.text}”照抄了层级名称，应写明具体衡量内容（{indicator.name.cell}）",
@@ -350,6 +383,21 @@ def level3_name(table: Table, settings: Settings) -> Iterator[Hit]:
             )
 
 
+def _value_in_name(name: str, indicator: Indicator) -> bool:
+    """`村组干部230人` with value 230 人: the target (its number and unit) repeated inside the name."""
+    number, unit = indicator.number, unit_of(indicator)
+    if number is None or number == 0:
+        return False
+    written = re.escape(f"{number:.10g}")
+    after = re.escape(unit) if unit else "(?![\\d.])"
+    return bool(re.search(rf"(?<![\d.]){written}{after}", name))
+
+
+def _copies_a_level(name: str) -> bool:
+    """`社会成本指标` or `产出指标` as a 三级 name (`服务对象满意度` is a fine name for a satisfaction rate)."""
+    return canonical_level1(name) is not None or (name.endswith("指标") and is_level_name(name))
+
+
 @rule("H09", "error", "指标行不得错列", evidence="P")
 def row_alignment(table: Table, settings: Settings) -> Iterator[Hit]:
     """二级指标名称不得写在一级指标列或左侧标签列；每个指标行都须能向上延续到一个一级指标。
@@ -358,17 +406,42 @@ def row_alignment(table: Table, settings: Settings) -> Iterator[Hit]:
     错误示例：“生态环境成本指标”写在 A 列（本年度绩效指标列），二级指标列为空。
     正确示例：“生态环境成本指标”写在二级指标列。
     """
+    tree = table.form == "tree"  # the 批复表 tree nests levels by indentation, not by column
     for indicator in table.indicators:
         columns = table.blocks[indicator.block].columns
         level2 = indicator.level2
-        if level2 is not None and level2.at.row == indicator.row and level2.at.col != columns.get("level2"):
+        if (
+            not tree
+            and level2 is not None
+            and level2.at.row == indicator.row
+            and level2.at.col != columns.get("level2")
+        ):
             yield Hit(
                 level2.at,
                 f"二级指标“{level2.text}”写在了第 {level2.at.address.rstrip('0123456789')} 列，应写在二级指标列（{level2.cell}）",
             )
-        if indicator.level1 is None and indicator.is_filled:
-            at = column_cell(table, indicator, "level1")
-            yield Hit(at, f"指标行没有一级指标（{at.address}）")
+    yield from _without_level1(table)
+
+
+def _without_level1(table: Table) -> Iterator[Hit]:
+    """Rows that resolve to no 一级 (in a layout that has the column), one finding per run of such rows."""
+    run: list[Indicator] = []
+    for indicator in [*table.indicators, None]:
+        missing = (
+            indicator is not None
+            and indicator.level1 is None
+            and indicator.is_filled
+            and "level1" in table.blocks[indicator.block].columns
+        )
+        if missing and (not run or run[-1].block == indicator.block):
+            run.append(indicator)
+            continue
+        if run:
+            first, last = run[0], run[-1]
+            at = column_cell(table, first, "level1")
+            rows = f"第 {first.row} 行" if first.row == last.row else f"第 {first.row}–{last.row} 行"
+            yield Hit(at, f"{rows}指标没有一级指标（{at.address}）")
+            run = [indicator] if missing else []
 
 
 INPUT_WORDS = (

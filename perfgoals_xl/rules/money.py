@@ -113,12 +113,13 @@ def cost_within_budget(table: Table, settings: Settings) -> Iterator[Hit]:
 
 
 PER_PERIOD = {"月": 12, "年": 1, "季度": 4, "季": 4}
+UNIT_COST_SLACK = 0.01  # unit costs are rounded (71.86 元/平方米): a product 1 % over the budget is rounding
 
 
 @rule("C02", "warning", "单位成本×数量应与预算匹配", evidence="P", reads=("money_tolerance",))
 def unit_cost_times_quantity(table: Table, settings: Settings) -> Iterator[Hit]:
     """单位成本（元/人、万元/月 …）乘以对应的数量（人数、月数）不应超过年度预算：元/人 与单位为“人”的数量指标配对，
-    …/月 按 12 个月计。
+    …/月 按 12 个月计。单位成本通常四舍五入，超出预算 1% 以内不报。
 
     原因：单位成本与数量相乘超过预算，说明标准或数量填错了。
     错误示例：预算 10 万元；补助标准 ≤ 500 元/人，数量指标—补助人数 ≥ 300 人（15 万元）。
@@ -142,7 +143,7 @@ def unit_cost_times_quantity(table: Table, settings: Settings) -> Iterator[Hit]:
         if amount is None or count is None:
             continue
         product = amount * count
-        if product > budget + settings.thresholds.money_tolerance:
+        if product > budget * (1 + UNIT_COST_SLACK) + settings.thresholds.money_tolerance:
             value = indicator.value
             yield Hit(
                 value.at,
@@ -239,7 +240,7 @@ def amount_unit_declared(table: Table, settings: Settings) -> Iterator[Hit]:
     正确示例：表头下写“金额单位：万元”，金额写 949.134。
     """
     if table.amount_unit is None:
-        at = table.title.at if table.title else Loc(row=table.top, col=table.left)
+        at = _money_label(table) or (table.title.at if table.title else Loc(row=table.top, col=table.left))
         yield Hit(
             at,
             f"未注明金额单位，请在表头注明“金额单位：万元”或“元”（按{table.money_unit}理解）（{at.address}）",
@@ -248,6 +249,14 @@ def amount_unit_declared(table: Table, settings: Settings) -> Iterator[Hit]:
     for item in [*amounts, *table.budget_block.values()]:
         if item.value is not None and not isinstance(item.value.value, float):
             yield Hit(item.value.at, f"金额“{item.value.text}”无法识别为数字（{item.value.cell}）", "error")
+
+
+def _money_label(table: Table) -> Loc | None:
+    """Where the unit belongs: the label of the table's money block (资金情况, 年度资金总额 …)."""
+    if table.funding:
+        return table.funding[0].total.label.at
+    item = table.header.get("年度预算金额")
+    return item.label.at if item is not None else None
 
 
 @rule("C09", "warning", "指标权重与预算执行率权重合计100", evidence="P")

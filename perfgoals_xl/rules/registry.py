@@ -77,6 +77,14 @@ def rule(
     return register
 
 
+def noted(table: Table, rule_id: str) -> Iterator[Hit]:
+    """What the reader said about the table's layout that this rule reports (a shifted hierarchy, a row it
+    could not place …)."""
+    for note in table.notes:
+        if note.rule == rule_id:
+            yield Hit(note.at, f"{note.message}（{note.at.address}）", note.severity)
+
+
 def filled(table: Table) -> Iterator[Indicator]:
     """Indicator rows that have a 三级 name or a value."""
     return (indicator for indicator in table.indicators if indicator.is_filled)

@@ -6,14 +6,14 @@ import re
 from collections.abc import Iterator
 from difflib import SequenceMatcher
 
-from perfgoals_xl.models import Indicator, Loc, Table
-from perfgoals_xl.reader.labels import label_key
-from perfgoals_xl.rules.registry import Hit, canonical, filled, name_text, number_text, rule
+from perfgoals_xl.models import ANNUAL, MEDIUM_TERM, HeaderItem, Indicator, Loc, Table
+from perfgoals_xl.reader.head import is_signature
+from perfgoals_xl.reader.labels import FUNDING_SOURCES, label_key
+from perfgoals_xl.rules.registry import Hit, canonical, filled, name_text, noted, number_text, rule
 from perfgoals_xl.settings import Settings
 from perfgoals_xl.vocab import clean
 
 PROJECT_REQUIRED = ("项目名称", "年度预算金额", "实施期", "本年度绩效目标")
-PROJECT_OPTIONAL = ("项目类别", "主管部门", "实施单位")
 
 
 def _top_left(table: Table) -> Loc:
@@ -22,8 +22,10 @@ def _top_left(table: Table) -> Loc:
 
 @rule("S01", "error", "项目表表头要素须完整", source="F88, MOF24")
 def project_header(table: Table, settings: Settings) -> Iterator[Hit]:
-    """项目表须有 项目名称、年度预算金额（大于 0）、实施期、本年度绩效目标（缺少或空白为错误）；
-    模板中有 项目类别、主管部门、实施单位 时也应填写（空白为警告）。
+    """项目表须有 项目名称、年度预算金额（大于 0）、实施期、本年度绩效目标（缺少或空白为错误；没有实施期栏目、
+    但标题写明年度的，按标题年度理解并给出警告）；
+    表头中其他写了标签的栏目（项目类别、主管部门、实施单位、项目负责人、立项依据、项目编号……）也应填写，
+    空白或选项都未勾选为警告（资金来源的空白行按 0 理解，签字盖章栏不计）。
 
     原因：财政部审核绩效目标先看形式完整性；表头要素缺失的表会被退回。
     错误示例：“项目类别”一栏空白；没有“本年度绩效目标”。
@@ -33,7 +35,11 @@ def project_header(table: Table, settings: Settings) -> Iterator[Hit]:
         return
     for label in PROJECT_REQUIRED:
         item = table.header.get(label)
-        if item is None:
+        year = YEAR.search(table.title.text) if table.title else None
+        if item is None and label == "实施期" and year:
+            at = table.title.at  # a form without the field: the title's year is the period, said as a guess
+            yield Hit(at, f"表头没有“实施期”，按标题年度 {year.group()} 年理解（{at.address}）", "warning")
+        elif item is None:
             at = _top_left(table)
             yield Hit(at, f"表头缺少“{label}”（{at.address}）")
         elif item.value is None:
@@ -48,10 +54,29 @@ def project_header(table: Table, settings: Settings) -> Iterator[Hit]:
         yield Hit(
             budget.value.at, f"年度预算金额应大于 0，当前为“{budget.value.text}”（{budget.value.cell}）"
         )
-    for label in PROJECT_OPTIONAL:
-        item = table.header.get(label)
-        if item is not None and item.value is None:
+    for key, item in table.header.items():
+        if key in PROJECT_REQUIRED or is_signature(item) or _is_source_line(table, item):
+            continue
+        if item.value is None:
             yield Hit(item.value_at, f"“{item.label.text}”未填写（{item.value_at.address}）", "warning")
+        elif _unticked(item.value.text):
+            yield Hit(item.value.at, f"“{item.label.text}”的选项都未勾选（{item.value.cell}）", "warning")
+
+
+_BOXES = re.compile(r"[□☐]")
+_TICKS = re.compile(r"[☑√■✓✔☒▇]")
+
+
+def _unticked(text: str) -> bool:
+    """`新增□ 延续□ 往年备选□`: a row of check boxes with none ticked."""
+    return bool(_BOXES.search(text)) and not _TICKS.search(text)
+
+
+def _is_source_line(table: Table, item: HeaderItem) -> bool:
+    """A 资金情况 source line (其他资金, 2、政府性基金): blank means 0, not a gap."""
+    return any(line.item.label.at == item.label.at for group in table.funding for line in group.lines) or (
+        item.label.value in FUNDING_SOURCES
+    )
 
 
 @rule("S02", "error", "部门整体表要素须完整", source="F88, HN-16")
@@ -80,7 +105,12 @@ def department_parts(table: Table, settings: Settings) -> Iterator[Hit]:
             where = (task.content or task.name).at
             yield Hit(where, f"年度主要任务第 {task.row} 行缺少{missing}（{where.address}）")
     if "资金总额" not in table.budget_block:
-        yield Hit(at, f"部门整体表缺少预算情况（资金总额、按收入性质分、按支出性质分）（{at.address}）")
+        total = table.header.get("年度预算金额")  # a 预算总量 alone in the header (重庆 整体绩效目标表)
+        where = total.value.at if total is not None and total.value is not None else at
+        only = "只有预算总额，" if where is not at else ""
+        yield Hit(
+            where, f"部门整体表{only}缺少预算情况（资金总额、按收入性质分、按支出性质分）（{where.address}）"
+        )
     if not table.blocks:
         yield Hit(at, f"部门整体表缺少绩效指标（{at.address}）")
 
@@ -115,8 +145,8 @@ NUMBER_NOT_YEAR = re.compile(r"\d+(?:\.\d+)?")
 
 @rule("S04", "warning", "年度绩效目标应具体、可衡量", source="F101, G-CITY", reads=("goal_min_chars",))
 def specific_goal(table: Table, settings: Settings) -> Iterator[Hit]:
-    """本年度绩效目标要说清做什么、做多少、何时完成：既无数字（年份不算）又短于设定字数，
-    或只是重复项目名称的，给出警告。
+    """本年度绩效目标要说清做什么、做多少、何时完成：没有任何数字（年份不算）的，不论长短都给出警告
+    （一大段套话同样无法衡量）；只是重复项目名称的也警告。设置 goal_min_chars 可只对短于该字数的目标警告。
 
     原因：笼统的目标无法分解为指标，也无法评价。
     错误示例：“按相关要求开展金融领域处置非法集资工作”；“保证2026支援泸溪县”。
@@ -127,7 +157,8 @@ def specific_goal(table: Table, settings: Settings) -> Iterator[Hit]:
         return
     text = clean(item.value.text)
     numbers = NUMBER_NOT_YEAR.findall(YEAR.sub("", text))
-    short = len(text) < settings.thresholds.goal_min_chars
+    limit = settings.thresholds.goal_min_chars
+    short = limit == 0 or len(text) < limit
     restates = (
         table.name is not None and clean(table.name) in text and len(text) <= len(clean(table.name)) + 6
     )
@@ -162,6 +193,13 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)} - STOP_BIGRAMS
 
 
+def _counted_twice(a: Indicator, b: Indicator) -> bool:
+    """The same activity and target under two different 二级 (宣传 4 次 under 质量 and again under 社会效益);
+    parallel items of one 二级 (two roads of 2 km each) are a list, and rates share ≥ 95 % too often."""
+    different = canonical(a.level2) != canonical(b.level2) or canonical(a.level1) != canonical(b.level1)
+    return different and canonical(a.unit) != "%" and _same_target(a, b)
+
+
 def _same_target(a: Indicator, b: Indicator) -> bool:
     return (canonical(a.operator), a.number, canonical(a.unit)) == (
         canonical(b.operator),
@@ -172,7 +210,8 @@ def _same_target(a: Indicator, b: Indicator) -> bool:
 
 @rule("S05", "warning", "三级指标不应重复", evidence="P")
 def duplicate_indicators(table: Table, settings: Settings) -> Iterator[Hit]:
-    """同一表内三级指标不应重复：名称相同或几乎相同，或同一项活动（名称有共同的词、目标值也相同）被计了两次。
+    """同一表内三级指标不应重复：名称相同或几乎相同，或同一项活动（名称有共同的词、目标值也相同）在两个
+    不同的二级指标下被计了两次。
 
     原因：同一产出重复计入，会让指标显得更多，考核时也会重复计分。
     错误示例：质量指标“宣传预警 ≥ 4 次”，社会效益“开展……宣传 ≥ 4 次”。
@@ -224,7 +263,7 @@ class _NameIndex:
         matcher = SequenceMatcher(None, b=name)  # b is the side SequenceMatcher indexes: index it once
         for position in sorted(shared, key=lambda p: (-shared[p], p))[: self.CANDIDATES]:
             earlier, other = self.rows[position]
-            if indicator.number is not None and _same_target(indicator, earlier):
+            if indicator.number is not None and _counted_twice(indicator, earlier):
                 return earlier
             if 2 * min(len(name), len(other)) < 0.85 * (len(name) + len(other)):
                 continue  # lengths alone rule out a ratio of 0.85
@@ -251,6 +290,8 @@ def truncated_labels(table: Table, settings: Settings) -> Iterator[Hit]:
     """
     for item in table.header.values():
         key = label_key(item.label.text)
+        if not item.known:
+            continue  # a label outside the vocabulary is read as written
         if not any(label_key(s) == key for s in _spellings(str(item.label.value))):
             yield Hit(
                 item.label.at,
@@ -313,7 +354,8 @@ def deadline_in_period(table: Table, settings: Settings) -> Iterator[Hit]:
 
 @rule("S08", "warning", "中期与年度目标应区分", source="F88")
 def medium_term(table: Table, settings: Settings) -> Iterator[Hit]:
-    """跨年度项目：中期资金总额不应小于年度资金总额；中期指标与年度指标完全相同时给出警告。
+    """跨年度项目：中期资金总额不应小于年度资金总额；中期指标与年度指标完全相同、或中期目标与年度目标
+    文字相同（几乎相同）时给出警告。
 
     原因：中期目标是整个实施期的目标，照抄年度目标说明没有分年度测算。
     错误示例：中期资金总额 100 万元，年度资金总额 120 万元。
@@ -326,14 +368,42 @@ def medium_term(table: Table, settings: Settings) -> Iterator[Hit]:
             item.value.at,
             f"中期资金总额 {number_text(medium)} 小于年度资金总额 {number_text(annual)}（{item.value.cell}）",
         )
-    if len(table.blocks) >= 2:
+    pair = _medium_and_annual(table)
+    if pair is not None:
         sets = [
             {(name_text(i), i.value.text if i.value else "") for i in filled(table) if i.block == block}
-            for block in range(len(table.blocks))
+            for block in pair
         ]
         if sets[0] and sets[0] == sets[1]:
-            at = Loc(row=table.blocks[1].header_row, col=table.blocks[1].columns.get("level1", table.left))
+            second = table.blocks[pair[1]]
+            at = Loc(row=second.header_row, col=second.columns.get("level1", table.left))
             yield Hit(at, f"中期与年度绩效指标完全相同，应分别设定（{at.address}）")
+    yield from _same_goals(table)
+
+
+def _medium_and_annual(table: Table) -> tuple[int, int] | None:
+    """The 中期 and the 年度 block (column groups or stacked blocks); county columns are no such pair."""
+    periods = [block.period for block in table.blocks]
+    if MEDIUM_TERM in periods and ANNUAL in periods:
+        return periods.index(MEDIUM_TERM), periods.index(ANNUAL)
+    if len(periods) >= 2 and periods[:2] == [None, None]:
+        return 0, 1  # two stacked blocks without a period word: 中期 first, as in 88号
+    return None
+
+
+def _same_goals(table: Table) -> Iterator[Hit]:
+    """中期目标 and 年度目标 written (nearly) alike (rules.md §3.5, S08)."""
+    medium, annual = table.header.get("中期绩效目标"), table.header.get("本年度绩效目标")
+    if medium is None or annual is None or medium.value is None or annual.value is None:
+        return
+    a, b = clean(medium.value.text), clean(annual.value.text)
+    if a and SequenceMatcher(None, a, b).ratio() >= GOALS_ALIKE:
+        at = annual.value.at
+        how = "相同" if a == b else "几乎相同"
+        yield Hit(at, f"中期目标与年度目标{how}，年度目标应是中期目标的分年度分解（{at.address}）")
+
+
+GOALS_ALIKE = 0.9
 
 
 @rule("S09", "warning", "公式须有计算结果", evidence="P")
@@ -349,3 +419,18 @@ def formulas_without_results(table: Table, settings: Settings) -> Iterator[Hit]:
             formula.at,
             f"公式“={formula.text}”在文件中没有计算结果，已按空白校验；请用 Excel 或 WPS 打开、保存后再校验（{formula.cell}）",
         )
+
+
+@rule("S10", "warning", "表格内容须能完整识别", evidence="P")
+def unread_content(table: Table, settings: Settings) -> Iterator[Hit]:
+    """表格范围内每个非空行都应能读作表头、指标、合计或表注；读不懂的行不参与校验，逐行指出。
+    标签列里写了非层级文字、看似表格却读不出内容的区域、按评价指标表读取的表，也在此说明。
+
+    原因：读不懂的行如果悄悄跳过，校验结果会显得“没有问题”，而那一行其实没有校验。
+    错误示例：指标区中间夹着一行“以上指标由各股室共同完成”，写在一级指标列。
+    正确示例：说明文字写在表格下方，以“注：”开头。
+    """
+    if table.unreadable:
+        at = table.title.at if table.title else Loc(row=table.top, col=table.left)
+        yield Hit(at, f"此处像是绩效目标表，但未能读取：{table.unreadable}（{at.address}）")
+    yield from noted(table, "S10")

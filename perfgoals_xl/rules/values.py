@@ -27,10 +27,11 @@ OPERATORS_TEXT = "≥、≤、=、>、<、定性"
 
 @rule("V01", "error", "指标值类型须为 ≥、≤、=、>、<、定性 之一")
 def operator_known(table: Table, settings: Settings) -> Iterator[Hit]:
-    """指标值类型（或写在指标值里的符号）须能识别为 ≥ ≤ = > < 定性；表有该列时不得留空。
+    """指标值类型（或写在指标值里的符号）须能识别为 ≥ ≤ = > < 定性；表有该列时不得留空（错误）。
+    表中根本没有指标值类型列、指标值里也没写符号的数值，按“=”理解，给出警告。
 
-    错误示例：指标值类型写作“约”，或定量指标的指标值类型为空。
-    正确示例：指标值类型“≥”；“>=”“不低于”按“≥”识别；指标值“≥50村”自带符号。
+    错误示例：指标值类型写作“约”或“±”，或定量指标的指标值类型为空。
+    正确示例：指标值类型“≥”；“>=”“不低于”“95%以上”按“≥”识别；指标值“≥50村”自带符号。
     """
     for indicator in filled(table):
         operator = indicator.operator
@@ -39,14 +40,18 @@ def operator_known(table: Table, settings: Settings) -> Iterator[Hit]:
                 operator.at,
                 f"指标值类型“{operator.text}”无法识别，应为{OPERATORS_TEXT}之一（{operator.cell}）",
             )
-        elif (
-            operator is None
-            and indicator.declared is None
-            and indicator.value is not None
-            and _has_operator_column(table, indicator)
-        ):
+        elif operator is not None or indicator.declared is not None or indicator.value is None:
+            continue
+        elif _has_operator_column(table, indicator):
             at = column_cell(table, indicator, "operator")
             yield Hit(at, f"指标值类型为空，应填写{OPERATORS_TEXT}之一（{at.address}）")
+        elif indicator.number is not None:
+            at = indicator.value.at
+            yield Hit(
+                at,
+                f"指标值“{indicator.value.text}”缺少计算符号（≥、≤、= 等），按“=”理解（{at.address}）",
+                "warning",
+            )
 
 
 def _has_operator_column(table: Table, indicator: Indicator) -> bool:
@@ -55,17 +60,22 @@ def _has_operator_column(table: Table, indicator: Indicator) -> bool:
 
 @rule("V02", "error", "定量指标须有数值和计量单位")
 def quantity_complete(table: Table, settings: Settings) -> Iterator[Hit]:
-    """定量指标（≥ ≤ = > <）须有指标值和度量单位（单独一列或写在指标值里）。
+    """定量指标（≥ ≤ = > <）须有指标值；任何数值都须有度量单位（单独一列或写在指标值里），
+    不论有没有写计算符号。只写了三级指标名称、没有指标值的行为警告。
 
     错误示例：指标值类型“≥”，指标值为空；或指标值 95、度量单位为空或“无”。
     正确示例：≥ 95 %；或指标值“≥95%”。
     """
     for indicator in filled(table):
-        if not indicator.is_quantitative:
-            continue
+        if indicator.is_qualitative:
+            continue  # a 定性 row with a number is V13's
         if indicator.value is None:
             at = column_cell(table, indicator, "value")
-            yield Hit(at, f"定量指标缺少指标值（{at.address}）")
+            if indicator.is_quantitative:
+                yield Hit(at, f"定量指标缺少指标值（{at.address}）")
+            elif indicator.name is not None and indicator.operator is None:
+                at = indicator.name.at  # shared by 区域目标值 columns: said once
+                yield Hit(at, f"三级指标“{indicator.name.text}”没有填写指标值（{at.address}）", "warning")
         elif indicator.number is not None and (indicator.unit is None or indicator.unit.value is None):
             at = indicator.unit.at if indicator.unit else column_cell(table, indicator, "unit")
             written = f"，当前为“{indicator.unit.text}”" if indicator.unit else ""
@@ -106,7 +116,7 @@ def count_integer(table: Table, settings: Settings) -> Iterator[Hit]:
 
 @rule("V03", "error", "定性指标值为文字表述，不带计量单位", evidence="P")
 def qualitative_text(table: Table, settings: Settings) -> Iterator[Hit]:
-    """定性指标须有文字指标值；度量单位留空或写“无”，不能带 % 等计量单位。
+    """定性指标须有文字指标值（留空为警告）；度量单位留空或写“无”，不能带 % 等计量单位。
     （用词是否模糊由 V11 检查；定性配数字由 V13 检查。）
 
     原因：定性指标按“达成、部分达成、未达成”评价，带单位说明它其实是定量指标。
@@ -118,7 +128,7 @@ def qualitative_text(table: Table, settings: Settings) -> Iterator[Hit]:
             continue
         if indicator.value is None:
             at = column_cell(table, indicator, "value")
-            yield Hit(at, f"定性指标缺少指标值（文字表述）（{at.address}）")
+            yield Hit(at, f"定性指标缺少指标值（文字表述）（{at.address}）", "warning")
         elif indicator.unit is not None and indicator.unit.value is not None:
             unit = indicator.unit
             yield Hit(unit.at, f"定性指标不应带计量单位，当前为“{unit.text}”，应留空或写“无”（{unit.cell}）")
@@ -187,7 +197,7 @@ def satisfaction_target(table: Table, settings: Settings) -> Iterator[Hit]:
 @rule("V07", "error", "成本指标一般用“≤”，不得用“≥”", source="F101, SYS1")
 def cost_operator(table: Table, settings: Settings) -> Iterator[Hit]:
     """成本类指标（经济、社会、生态环境成本）是反向指标，用“≤”（或“<”）；用“≥”“>”为错误；
-    货币成本用“=”为警告（除非成本确实固定等于预算或标准）。
+    货币成本用“=”、或数值没有写符号，为警告（除非成本确实固定等于预算或标准）。
 
     原因：成本目标是上限，“≥”表示花得越多越好。
     错误示例：经济成本指标—起草文稿 ≥ 3 万字；经济成本 = 10 万元。
@@ -195,7 +205,16 @@ def cost_operator(table: Table, settings: Settings) -> Iterator[Hit]:
     """
     for indicator in filled(table):
         operator = indicator.operator
-        if not is_cost_row(indicator) or operator is None:
+        if not is_cost_row(indicator):
+            continue
+        if operator is None:
+            if indicator.number is not None and indicator.declared is None:
+                at = indicator.value.at
+                yield Hit(
+                    at,
+                    f"成本指标“{indicator.value.text}”没有写计算符号，应使用“≤”（{at.address}）",
+                    "warning",
+                )
             continue
         op = canonical(operator)
         if op in ("≥", ">"):
@@ -308,7 +327,9 @@ def negative_direction(table: Table, settings: Settings) -> Iterator[Hit]:
             )
 
 
-PLACEHOLDER = re.compile(r"\*{2,}|＊{2,}|×{2,}|[xX]{2,}|某某|XX")
+PLACEHOLDER = re.compile(
+    r"(?<![\d*＊])(?:\*{2,}|＊{2,})(?![\d*＊])|×{2,}|[xX]{2,}|某某|XX"
+)  # not a masked 139****8136
 
 
 @rule("V10", "error", "不得保留模板占位符", evidence="P")
@@ -345,7 +366,11 @@ def vague_wording(table: Table, settings: Settings) -> Iterator[Hit]:
     limits = settings.thresholds
     for indicator in filled(table):
         value, name = indicator.value, indicator.name
-        if value is not None and isinstance(value.value, str) and clean(value.text) in limits.vague_values:
+        if (
+            value is not None
+            and isinstance(value.value, str)
+            and _vague(clean(value.text), limits.vague_values)
+        ):
             yield Hit(
                 value.at, f"指标值“{value.text}”表述模糊，无法衡量，应量化或写明达到的程度（{value.cell}）"
             )
@@ -359,6 +384,35 @@ def vague_wording(table: Table, settings: Settings) -> Iterator[Hit]:
                     name.at, f"三级指标“{name.text}”含模糊表述“{word}”，应写明可衡量的内容（{name.cell}）"
                 )
     yield from _boilerplate(table, limits.boilerplate_min_rows)
+
+
+VAGUE_ADVERBS = (
+    "明显",
+    "显著",
+    "有效",
+    "持续",
+    "不断",
+    "稳步",
+    "进一步",
+    "逐步",
+    "大幅",
+    "全面",
+    "切实",
+    "大力",
+    "积极",
+    "极大",
+    "较大",
+)
+VAGUE_VERBS = (
+    "提升", "提高", "增强", "改善", "增加", "加强", "保障", "巩固", "减少", "降低", "推进", "促进", "完善", "改进",
+    "增长", "好转", "下降", "优化",
+)  # fmt: skip
+_VAGUE_PHRASE = re.compile(rf"^(?:{'|'.join(VAGUE_ADVERBS)})*(?:{'|'.join(VAGUE_VERBS)})+[。.]?$")
+
+
+def _vague(text: str, whole: tuple[str, ...]) -> bool:
+    """A value that only says things get better: a listed word, or adverbs + verbs (明显增加, 持续加强)."""
+    return text in whole or bool(_VAGUE_PHRASE.match(text))
 
 
 def _boilerplate(table: Table, min_rows: int) -> Iterator[Hit]:
@@ -402,7 +456,8 @@ def embedded_parts(table: Table, settings: Settings) -> Iterator[Hit]:
 
 @rule("V13", "error", "指标值类型与指标值须一致", evidence="P")
 def type_matches_value(table: Table, settings: Settings) -> Iterator[Hit]:
-    """声明为定量（定量、≥、≤ 等）的指标值须是数字（或完成日期）；声明为定性的指标值不能只是一个数字。
+    """声明为定量（定量、≥、≤ 等）的指标值须是数字（或完成日期）；声明为定性的指标值不能只是一个数字；
+    指标值里写的符号或单位与指标值类型列、度量单位列矛盾（“≥95%”旁边写“≤”）时，不替用户选一个，报错误。
 
     原因：类型与值矛盾时，既无法按数值考核，也无法按定性等级评价。
     错误示例：指标值类型“定量”，指标值“按月安排”；指标值类型“定性”，指标值“95”。
@@ -412,6 +467,7 @@ def type_matches_value(table: Table, settings: Settings) -> Iterator[Hit]:
         value = indicator.value
         if value is None:
             continue
+        yield from _written_conflicts(indicator)
         if indicator.is_quantitative and indicator.number is None and not has_date_value(indicator):
             yield Hit(value.at, f"定量指标的指标值应为数字，当前为“{value.text}”（{value.cell}）")
         elif (
@@ -420,3 +476,50 @@ def type_matches_value(table: Table, settings: Settings) -> Iterator[Hit]:
             and (indicator.unit is None or indicator.unit.value is None)
         ):
             yield Hit(value.at, f"定性指标的指标值应为文字表述，当前为数字“{value.text}”（{value.cell}）")
+
+
+def _written_conflicts(indicator: Indicator) -> Iterator[Hit]:
+    """An operator or unit written in the value cell that contradicts its own column (rules.md §3.5)."""
+    value = indicator.value
+    written, operator = indicator.written_operator, indicator.operator
+    if written is not None and operator is not None:
+        yield Hit(
+            value.at,
+            f"指标值“{value.text}”中的符号“{written.text}”与指标值类型“{operator.text}”矛盾，请改为一致（{value.cell}）",
+        )
+    unit = indicator.written_unit
+    if unit is not None and indicator.unit is not None:
+        yield Hit(
+            value.at,
+            f"指标值“{value.text}”中的单位“{unit.text}”与度量单位“{indicator.unit.text}”矛盾，请改为一致（{value.cell}）",
+        )
+
+
+# the numbers of a date or period (2026年12月, 2023.07-2024.01, 12月底): not quantities
+_DATES = re.compile(r"\d{4}(?=\s*(?:年|[./-]))|(?<=[./-])\d{1,2}(?!\d)|\d{1,2}(?=\s*[月日])")
+SENTENCE_CHARS = 20  # a value longer than this is a narrative, not a target
+
+
+@rule("V14", "warning", "指标值应写成“符号＋数值＋单位”或简短的定性表述", evidence="P", reads=())
+def structured_value(table: Table, settings: Settings) -> Iterator[Hit]:
+    """指标值要能直接考核：定量写成“符号＋数值＋单位”（≥ 95 %），定性写成简短的等级表述（达到预期目标）。
+    文字里夹着数字却拆不出数值和单位（“12月底前100%到位”“当年在校学生数4953”），或是一整句叙述
+    （超过 20 字，或以句号结尾的句子），都无法按指标考核，给出警告。日期、期间（2026年12月、2023.07-2024.01）不算。
+
+    原因：叙述性的指标值既不能按数值比对，也不能按“达成/部分达成/未达成”评价。
+    错误示例：指标值“12月底前100%到位”；“显著提升了疫情期间对民办幼儿园的扶持力度”。
+    正确示例：资金到位率 ≥ 100 %（时效指标另写“2026年12月底前”）；定性指标值“达到预期目标”。
+    """
+    for indicator in filled(table):
+        value = indicator.value
+        if value is None or not isinstance(value.value, str) or indicator.is_quantitative:
+            continue  # a number was read, or V13 reports text under a quantitative type
+        text = clean(value.text)
+        mixed = any(ch.isdigit() for ch in _DATES.sub("", text))
+        sentence = len(text) > SENTENCE_CHARS or (text.endswith("。") and len(text) > 10)
+        if mixed or sentence:
+            why = "混有数字，拆不出数值和单位" if mixed else "是一句叙述"
+            yield Hit(
+                value.at,
+                f"指标值“{value.text}”{why}，应写成“符号＋数值＋单位”（如 ≥ 95 %）或简短的定性表述（{value.cell}）",
+            )
