@@ -26,10 +26,11 @@ from corpus_score import (
 
 from perfgoals_xl.check import check_file
 
-# Measured on the current code (2026-11-25). Floors only go up; MAX_PASS_VIOLATIONS only goes down.
-FLOOR_RECALL = 21.5  # % of the 130 defects found (family and row ± 1)
-MAX_PASS_VIOLATIONS = 2
-FLOOR_READ = 21  # of 23 files yield at least one table
+# Measured on the current code (2026-12-01). Floors only go up; the maxima only go down.
+FLOOR_RECALL = 75.3  # % of the 130 defects found (family and row ± 1); was 21.5 before the layout families
+MAX_PASS_VIOLATIONS = 0
+MAX_FALSE_ALARMS = 63  # warnings and errors matching no defect (many are true findings the reviewer left out)
+FLOOR_READ = 23  # of 23 files yield at least one table
 
 
 @pytest.fixture(scope="module")
@@ -108,3 +109,4 @@ def test_corpus_score_floors(books: dict[str, Path]):
     assert recall(scores) >= FLOOR_RECALL, table
     assert sum(len(s.pass_violations) for s in scores) <= MAX_PASS_VIOLATIONS, table
     assert tables_read(scores) >= FLOOR_READ, table
+    assert sum(len(s.false_alarms) for s in scores) <= MAX_FALSE_ALARMS, table
