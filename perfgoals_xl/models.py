@@ -9,6 +9,7 @@ its cell, so a finding can quote and point at it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -19,7 +20,10 @@ from perfgoals_xl.grid import address
 Severity = Literal["error", "warning", "info"]
 SEVERITY_NAMES: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}  # as users read them
 QUANTITATIVE_OPERATORS = ("≥", "≤", "=", ">", "<")
-MEDIUM_TERM, ANNUAL = "中期", "年度"  # periods of side-by-side column groups (88号: 中期 ‖ 年度)
+MEDIUM_TERM, ANNUAL = "中期", "年度"
+YEAR = re.compile(
+    r"(?<!\d)(20\d{2}|19\d{2})(?!\d)"
+)  # periods of side-by-side column groups (88号: 中期 ‖ 年度)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +186,7 @@ class Table(BaseModel):
     bottom: int
     right: int
     title: Field | None = None
+    year_line: Field | None = None  # （2021年度） under the title: the table's year when the title has none
     unit_name: Field | None = None  # 填报单位
     amount_unit: Field | None = None  # 金额单位: 万元 / 元
     header: dict[str, HeaderItem] = {}  # canonical label → item (项目名称, 年度预算金额, 部门名称 …)
@@ -202,6 +207,13 @@ class Table(BaseModel):
     def money_unit(self) -> str:
         """The 金额单位 amounts are read in: as declared, else 万元 (the standard of every template seen)."""
         return str(self.amount_unit.value) if self.amount_unit else "万元"
+
+    @property
+    def year_source(self) -> Field | None:
+        """Where the table states its year: the title, else the （2021年度） line under it."""
+        if self.title is not None and YEAR.search(self.title.text):
+            return self.title
+        return self.year_line if self.year_line is not None and YEAR.search(self.year_line.text) else None
 
     @property
     def range(self) -> str:

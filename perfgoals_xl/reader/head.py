@@ -15,6 +15,7 @@ from perfgoals_xl.models import (
     FundingLine,
     HeaderItem,
     Loc,
+    ReaderNote,
     Table,
     Task,
     revalue,
@@ -64,6 +65,7 @@ class Head:
     unit_name: Field | None = None
     amount_unit: Field | None = None
     used: set[int] = field(default_factory=set)
+    notes: list[ReaderNote] = field(default_factory=list)
 
 
 def read_head(grid: Grid, first: int, last: int, skip: set[int]) -> Head:
@@ -82,7 +84,7 @@ def read_head(grid: Grid, first: int, last: int, skip: set[int]) -> Head:
     item_rows = [r for r in rows if r < items_end and r not in skip]
     head.breakdowns = _breakdowns(grid, item_rows, head.used)
     pairs = _Pairs(grid, [r for r in item_rows if r not in head.used])
-    head.header, head.funding = pairs.items(), pairs.funding()
+    head.header, head.funding, head.notes = pairs.items(), pairs.funding(), pairs.duplicates()
     head.used |= pairs.used
     head.unit_name, head.amount_unit = _preamble(grid, rows)
     return head
@@ -251,6 +253,25 @@ class _Pairs:
                 items[key] = _typed(item) if item.known else item
         return items
 
+    def duplicates(self) -> list[ReaderNote]:
+        """A label of ours written twice is two column groups (中期 ‖ 年度 财政拨款); any other label twice
+        (`分类` … `分类`) leaves the reader unsure which is which."""
+        seen: dict[str, HeaderItem] = {}
+        notes = []
+        for item, key in self.found:
+            first = seen.setdefault(key, item)
+            same_row = first.label.at.row == item.label.at.row  # on two rows it is a repeated structure
+            if first is not item and not item.known and same_row:
+                notes.append(
+                    ReaderNote(
+                        "S01",
+                        "warning",
+                        item.label.at,
+                        f"表头“{item.label.text}”出现两次（{first.label.cell}、{item.label.cell}），应分别写明各是什么",
+                    )
+                )
+        return notes
+
     def _is_label(self, col: int, value: object) -> bool:
         if match_header_label(value) is not None or _label_with_value(value) is not None:
             return True
@@ -260,6 +281,11 @@ class _Pairs:
         if _label_like(text) and (text.rstrip().endswith((":", "：")) or col in self.label_cols):
             return True
         return col == self.grid.first_col and _label_like(text, LONG_LABEL)  # 单位已有的保障制度、措施
+
+    def _label_across_gap(self, row: int, col: int, cell: tuple[int, object]) -> bool:
+        """`归口业务科室 | (blank) | 是否政府采购`: after an empty cell, a label column holds the next label."""
+        adjacent = cell[0] == self._right_edge(row, col) + 1
+        return not adjacent and cell[0] in self.label_cols and _label_like(cell_text(cell[1]))  # type: ignore[arg-type]
 
     def _strong_label(self, value: object) -> bool:
         """A label even in a value's place: known, `label:value`, or ending with a colon."""
@@ -279,7 +305,7 @@ class _Pairs:
                 self.used.add(row)
                 index += 1
                 continue
-            if not self._is_label(col, value):
+            if not (self._is_label(col, value) or (index > 0 and _names_a_field(value))):
                 index += 1  # a value with no label of its own; the row may still be read
                 continue
             self.used.add(row)
@@ -288,11 +314,14 @@ class _Pairs:
                 following < len(cells)
                 and not self._strong_label(cells[following][1])
                 and not _caption(cells[following][1])
+                and not self._label_across_gap(row, col, cells[following])
             ):
                 beside = cells[following]
                 following += 1
                 while following < len(cells) and not (
-                    self._is_label(*cells[following]) or _caption(cells[following][1])
+                    self._is_label(*cells[following])
+                    or _caption(cells[following][1])
+                    or _names_a_field(cells[following][1])
                 ):
                     following += 1
             nxt = cells[following] if following < len(cells) else None
@@ -398,6 +427,19 @@ def _attach_loose(
     if not loose or len(groups) != 1 or groups[0].lines:
         return groups
     return [FundingGroup(total=groups[0].total, lines=tuple(loose))]
+
+
+_FIELD_NAME = re.compile(
+    r"(?:名称|单位|部门|科室|编号|编码|代码|负责人|联系人|电话|时间|日期|期限|金额|资金|预算|类别|类型|属性|依据|"
+    r"地址|区域|口径|程度|方式|采购)$|^是否"
+)
+
+
+def _names_a_field(value: object) -> bool:
+    """After a label and its value, a short text that names a field (该项目支出上级资金, 是否政府采购) is the
+    next label, not more of the value."""
+    text = cell_text(value)  # type: ignore[arg-type]
+    return _label_like(text) and bool(_FIELD_NAME.search(label_key(text)))
 
 
 def _caption(value: object) -> bool:

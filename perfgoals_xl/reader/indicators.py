@@ -37,7 +37,8 @@ from perfgoals_xl.vocab import (
 
 MAX_LABEL = 16  # a 一级/二级 label is short; a longer text in that column is a sentence, not a label
 _SENTENCE = re.compile(r"[。；;，,！!？?]")
-NOTE_MIN_CHARS = 15  # a text this long alone on a row after the block is a note under the table
+NOTE_MIN_CHARS = 15
+_CHECKBOX = re.compile(r"[□☐☑■]")  # a text this long alone on a row after the block is a note under the table
 
 
 @dataclass
@@ -69,6 +70,9 @@ def read_block(grid: Grid, layout: Layout, last_row: int, first_index: int) -> B
             result.used.add(row)
             result.totals.extend(_total(grid, layout, row, result.indicators, first_index))
             end = row
+            continue
+        if any(_CHECKBOX.search(cell_text(value)) for _, value in cells):
+            pending.append((row, False))  # `优秀□ 良好□ …`: a form field after the block, not an indicator
             continue
         found = [reader.read(row, first_index + index) for index, reader in enumerate(readers)]
         if any(found):
@@ -219,7 +223,7 @@ class _GroupReader:
             level1 = _level(stray, canonical_level1)
         elif stray is not None and canonical_level2(stray.text) and level2 is None:
             level2 = _level(stray, canonical_level2)
-        elif stray is not None and row > self.layout.first_row and self.group is self.layout.groups[0]:
+        elif stray is not None and self.group is self.layout.groups[0]:
             self.notes.append(
                 ReaderNote(
                     "S10",

@@ -27,7 +27,7 @@ from perfgoals_xl.reader.labels import (
 RowKind = Literal["title", "preamble", "start", "indicator_header", "content"]
 
 # lines that only describe the table above which they stand
-_YEAR_LINE = re.compile(r"^[(（]?\d{4}年度?[)）]?$|^\d{4}年度\)$")
+YEAR_LINE = re.compile(r"^[(（]?\d{4}年度?[)）]?$|^\d{4}年度\)$")
 _ATTACHMENT = re.compile(r"^(?:附件|附表)\s*\d*[:：]?$")
 _SIGNED = re.compile(r"^(?:项目)?(?:责任人|负责人|单位)(?:\(签字\)|\(盖章\)|\(签章\))[:：]")
 _SUBTITLE = re.compile(r"^\(.*\)$")  # （天津市宝坻区畜禽粪污资源化利用整区推进项目）
@@ -171,7 +171,7 @@ def is_preamble_text(value: object) -> bool:
         return False
     return bool(
         _SUBTITLE.match(key)
-        or _YEAR_LINE.match(key)
+        or YEAR_LINE.match(key)
         or _ATTACHMENT.match(key)
         or _SIGNED.match(key)
         or UNIT_NAME.search(key)

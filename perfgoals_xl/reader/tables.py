@@ -13,7 +13,7 @@ from perfgoals_xl.reader.columns import Layout, block_layout
 from perfgoals_xl.reader.head import Head, convert_amounts, read_head
 from perfgoals_xl.reader.indicators import BlockRead, read_block
 from perfgoals_xl.reader.labels import DEPARTMENT_LABELS, DEPARTMENT_TITLE, TITLE, label_key
-from perfgoals_xl.reader.regions import Segment, split_sheet
+from perfgoals_xl.reader.regions import YEAR_LINE, Segment, split_sheet
 from perfgoals_xl.reader.tree import read_tree
 from perfgoals_xl.reader.values import cell_text, parse_amount
 
@@ -62,6 +62,7 @@ def _table(grid: Grid, segment: Segment, head: Head) -> Table:
         left=grid.first_col,
         right=grid.last_col,
         title=title,
+        year_line=_year_line(grid, segment.preamble_rows),
         header=head.header,
         budget_block=head.budget_block,
         budget_block_row=head.budget_block_row,
@@ -70,6 +71,7 @@ def _table(grid: Grid, segment: Segment, head: Head) -> Table:
         funding=head.funding,
         unit_name=head.unit_name,
         amount_unit=head.amount_unit,
+        notes=list(head.notes),
     )
     convert_amounts(table)
     return table
@@ -96,6 +98,15 @@ def _title(grid: Grid, row: int | None) -> Field | None:
     col, value = next(iter(grid.row_values(row)))
     text = cell_text(value)
     return Field(value=label_key(text), text=text, at=Loc(row=row, col=col))
+
+
+def _year_line(grid: Grid, rows: list[int]) -> Field | None:
+    """The （2021年度） line among the lines above the table."""
+    for row in rows:
+        for col, value in grid.row_values(row):
+            if YEAR_LINE.match(label_key(value)):
+                return Field(value=label_key(value), text=cell_text(value), at=Loc(row=row, col=col))
+    return None
 
 
 def _kind(title: Field | None, head: Head) -> str:

@@ -310,7 +310,8 @@ TIMELINESS_WORDS = (
 @rule("H07", "warning", "时效指标应为时间或及时率；质量指标应为标准或比率", source="F101")
 def timeliness_and_quality(table: Table, settings: Settings) -> Iterator[Hit]:
     """时效指标应是完成时间、期限或及时率、按期完成率、进度；质量指标应是达到的标准或比率
-    （合格率、达标率），不应是活动次数；数量指标统计产出的数量，不应是比率（单位 %、名称以“率”“比例”结尾）。
+    （合格率、达标率），不应是活动次数；数量指标统计产出的数量，不应是比率（单位 %、名称以“率”“比例”结尾），
+    也不应是一句文字。
 
     原因：101号文件对时效、质量指标的含义有明确界定；次数属于数量指标。
     错误示例：质量指标—宣传预警 ≥ 4 次；时效指标—重点工作督查完成量 ≥ 98 %。
@@ -334,9 +335,21 @@ def timeliness_and_quality(table: Table, settings: Settings) -> Iterator[Hit]:
             yield Hit(
                 at, f"数量指标“{name}”是比率，数量指标应统计产出的数量（如人数、次数、面积）（{at.address}）"
             )
+        elif level2 == "数量指标" and _is_text(indicator):
+            value = indicator.value.text
+            yield Hit(
+                at,
+                f"数量指标“{name}”的指标值“{value}”不是数量，应写明做了多少（如人数、次数、面积）（{at.address}）",
+            )
 
 
 RATE_ENDINGS = ("率", "比例", "比率", "占比")
+
+
+def _is_text(indicator: Indicator) -> bool:
+    """A value in words (覆盖全区所有人员, 按在校学生数核算经费), not a number or a date."""
+    value = indicator.value
+    return value is not None and indicator.number is None and not has_date_value(indicator)
 
 
 def _is_rate(name: str, unit: str | None) -> bool:

@@ -246,7 +246,8 @@ def amount_unit_declared(table: Table, settings: Settings) -> Iterator[Hit]:
             f"未注明金额单位，请在表头注明“金额单位：万元”或“元”（按{table.money_unit}理解）（{at.address}）",
         )
     amounts = [table.header[k] for k in AMOUNT_LABELS if k in table.header]
-    for item in [*amounts, *table.budget_block.values()]:
+    lines = [item for group in table.funding for item in (group.total, *(line.item for line in group.lines))]
+    for item in dict.fromkeys([*amounts, *lines, *table.budget_block.values()]):
         if item.value is not None and not isinstance(item.value.value, float):
             yield Hit(item.value.at, f"金额“{item.value.text}”无法识别为数字（{item.value.cell}）", "error")
 

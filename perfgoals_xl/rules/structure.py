@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from difflib import SequenceMatcher
 
-from perfgoals_xl.models import ANNUAL, MEDIUM_TERM, HeaderItem, Indicator, Loc, Table
+from perfgoals_xl.models import ANNUAL, MEDIUM_TERM, YEAR, HeaderItem, Indicator, Loc, Table
 from perfgoals_xl.reader.head import is_signature
 from perfgoals_xl.reader.labels import FUNDING_SOURCES, label_key
 from perfgoals_xl.rules.registry import Hit, canonical, filled, name_text, noted, number_text, rule
@@ -33,11 +33,13 @@ def project_header(table: Table, settings: Settings) -> Iterator[Hit]:
     """
     if table.kind != "project":
         return
+    yield from noted(table, "S01")
     for label in PROJECT_REQUIRED:
         item = table.header.get(label)
-        year = YEAR.search(table.title.text) if table.title else None
+        source = table.year_source
+        year = YEAR.search(source.text) if source else None
         if item is None and label == "实施期" and year:
-            at = table.title.at  # a form without the field: the title's year is the period, said as a guess
+            at = source.at  # a form without the field: the title's year is the period, said as a guess
             yield Hit(at, f"表头没有“实施期”，按标题年度 {year.group()} 年理解（{at.address}）", "warning")
         elif item is None:
             at = _top_left(table)
@@ -115,9 +117,6 @@ def department_parts(table: Table, settings: Settings) -> Iterator[Hit]:
         yield Hit(at, f"部门整体表缺少绩效指标（{at.address}）")
 
 
-YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)")
-
-
 @rule("S03", "warning", "年度须一致", evidence="P")
 def years_agree(table: Table, settings: Settings) -> Iterator[Hit]:
     """标题年度应在实施期之内（如标题“2026年…”，实施期“2026年”或“2025-2027年”）。
@@ -126,9 +125,10 @@ def years_agree(table: Table, settings: Settings) -> Iterator[Hit]:
     错误示例：标题“2026年项目支出绩效目标表”，实施期“2025年”。
     正确示例：标题“2026年…”，实施期“2026年”。
     """
-    if table.title is None:
+    source = table.year_source
+    if source is None:
         return
-    title_years = YEAR.findall(table.title.text)
+    title_years = YEAR.findall(source.text)
     period = table.header.get("实施期")
     if not title_years or period is None or period.value is None:
         return
@@ -369,16 +369,27 @@ def medium_term(table: Table, settings: Settings) -> Iterator[Hit]:
             f"中期资金总额 {number_text(medium)} 小于年度资金总额 {number_text(annual)}（{item.value.cell}）",
         )
     pair = _medium_and_annual(table)
-    if pair is not None:
-        sets = [
-            {(name_text(i), i.value.text if i.value else "") for i in filled(table) if i.block == block}
-            for block in pair
-        ]
-        if sets[0] and sets[0] == sets[1]:
-            second = table.blocks[pair[1]]
-            at = Loc(row=second.header_row, col=second.columns.get("level1", table.left))
-            yield Hit(at, f"中期与年度绩效指标完全相同，应分别设定（{at.address}）")
+    if pair is not None and _same_targets(table, *pair):
+        second = table.blocks[pair[1]]
+        at = Loc(row=second.header_row, col=second.columns.get("level1", table.left))
+        yield Hit(at, f"中期与年度绩效指标完全相同，应分别设定（{at.address}）")
     yield from _same_goals(table)
+
+
+def _same_targets(table: Table, medium: int, annual: int) -> bool:
+    """The two blocks set the same targets: side by side, every row filled in both reads alike (two at
+    least); stacked, the two sets of (name, value) are equal."""
+    rows: dict[int, dict[int, tuple[str, str]]] = {}
+    for indicator in filled(table):
+        if indicator.block in (medium, annual):
+            target = (name_text(indicator), indicator.value.text if indicator.value else "")
+            rows.setdefault(indicator.row, {})[indicator.block] = target
+    side_by_side = table.blocks[medium].header_row == table.blocks[annual].header_row
+    if side_by_side:
+        both = [pair for pair in rows.values() if len(pair) == 2]
+        return len(both) >= 2 and all(pair[medium] == pair[annual] for pair in both)
+    sets = [{pair[block] for pair in rows.values() if block in pair} for block in (medium, annual)]
+    return bool(sets[0]) and sets[0] == sets[1]
 
 
 def _medium_and_annual(table: Table) -> tuple[int, int] | None:
@@ -399,11 +410,11 @@ def _same_goals(table: Table) -> Iterator[Hit]:
     a, b = clean(medium.value.text), clean(annual.value.text)
     if a and SequenceMatcher(None, a, b).ratio() >= GOALS_ALIKE:
         at = annual.value.at
-        how = "相同" if a == b else "几乎相同"
+        how = "相同" if a == b else "大部分相同"
         yield Hit(at, f"中期目标与年度目标{how}，年度目标应是中期目标的分年度分解（{at.address}）")
 
 
-GOALS_ALIKE = 0.9
+GOALS_ALIKE = 0.75  # a year's goal that copies three quarters of the 中期 goal has not been broken down
 
 
 @rule("S09", "warning", "公式须有计算结果", evidence="P")
