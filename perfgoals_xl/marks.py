@@ -126,17 +126,17 @@ def _count(findings: list[Finding], severity: str) -> int:
 
 
 def _blocks(tables: list[Table], findings: list[Finding]) -> list[Block]:
-    """One severity per row (error wins), spanning its table's columns; consecutive rows merged."""
-    rows: dict[tuple[str, int], tuple[Severity, int, int]] = {}
+    """One severity per row of each table (error wins), spanning that table's columns (two tables side by
+    side mark the same row apart); consecutive rows merged."""
+    rows: dict[tuple[str, int, int, int], Severity] = {}
     for finding in findings:
         left, right = _span(tables, finding)
-        key = (finding.sheet, finding.row)
-        previous = rows.get(key)
-        if previous is None or (previous[0] == "warning" and finding.severity == "error"):
-            rows[key] = (finding.severity, left, right)
+        key = (finding.sheet, finding.row, left, right)
+        if key not in rows or (rows[key] == "warning" and finding.severity == "error"):
+            rows[key] = finding.severity
     blocks: list[Block] = []
-    for (sheet, row), (severity, left, right) in sorted(
-        rows.items(), key=lambda item: (item[0][0], item[0][1])
+    for (sheet, row, left, right), severity in sorted(
+        rows.items(), key=lambda item: (item[0][0], item[0][2], item[0][1])
     ):
         last = blocks[-1] if blocks else None
         if last and (last.sheet, last.bottom + 1, last.left, last.right, last.severity) == (
@@ -149,10 +149,10 @@ def _blocks(tables: list[Table], findings: list[Finding]) -> list[Block]:
 
 
 def _span(tables: list[Table], finding: Finding) -> tuple[int, int]:
-    for table in tables:
-        if table.sheet == finding.sheet and table.top <= finding.row <= table.bottom:
-            return table.left, table.right
-    return finding.col, finding.col
+    """The columns of the table the finding's cell lies in (by row, then by column among side-by-side ones)."""
+    on_row = [t for t in tables if t.sheet == finding.sheet and t.top <= finding.row <= t.bottom]
+    table = next((t for t in on_row if t.left <= finding.col <= t.right), on_row[0] if on_row else None)
+    return (table.left, table.right) if table is not None else (finding.col, finding.col)
 
 
 def _notes(findings: list[Finding], anchor: Anchor) -> list[Note]:
