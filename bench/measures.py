@@ -130,16 +130,16 @@ def openpyxl_read(paths: list[Path]) -> None:
 
 def check_to_json(paths: list[Path]) -> dict[str, Any]:
     """What `perfgoals-xl check --format json` does in process: check every file, build the JSON document."""
-    from perfgoals_xl.check import check_files
-    from perfgoals_xl.report import to_json
+    from perfgoals_xl.core.report import to_json
+    from perfgoals_xl.pipeline import check_files
 
     return to_json(check_files(paths))
 
 
 def check_and_annotate(path: Path, target: Path) -> None:
     """What `perfgoals-xl check --annotate` does for one file: check it, plan the marks, write the copy."""
-    from perfgoals_xl.check import check_workbook
-    from perfgoals_xl.xlsx import annotate, plan_for
+    from perfgoals_xl.files.write import annotate, plan_for
+    from perfgoals_xl.pipeline import check_workbook
 
     workbook, result = check_workbook(path)
     assert workbook is not None and result.error is None, result.error
@@ -251,10 +251,10 @@ def cli_process(corpus: Corpus, repeats: Repeats, scratch: Path) -> Measure:
 def ribbon_import_time(corpus: Corpus, repeats: Repeats, scratch: Path) -> Measure:
     runs = max(repeats.process, 5)
     _, baseline = ribbon_import.median_time(ribbon_import.CASES["xlwings"], runs)
-    _, ours = ribbon_import.median_time(ribbon_import.CASES["perfgoals_xl.ribbon"], runs)
+    _, ours = ribbon_import.median_time(ribbon_import.CASES["perfgoals_xl.excel.ribbon"], runs)
     return Measure(
         name="ribbon_import",
-        title="import of `perfgoals_xl.ribbon`",
+        title="import of `perfgoals_xl.excel.ribbon`",
         baseline_title="`import xlwings`",
         unit="s",
         kind="difference",
@@ -293,7 +293,7 @@ print(json.dumps({{"before": before, "peak": kib("VmHWM")}}))
 """
 PEAK_CASES = {
     "check": (
-        "from perfgoals_xl.check import check_files\nfrom perfgoals_xl.report import to_json\n"
+        "from perfgoals_xl.pipeline import check_files\nfrom perfgoals_xl.core.report import to_json\n"
         "import python_calamine",
         "    return to_json(check_files([path]))",
     ),

@@ -1,3 +1,3 @@
-from perfgoals_xl.cli import main
+from perfgoals_xl.cli.main import main
 
 main()

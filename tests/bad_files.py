@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from conftest import build_examples
 
-from perfgoals_xl.grid import address, column_letter
+from perfgoals_xl.core.grid import address, column_letter
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

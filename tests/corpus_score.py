@@ -201,7 +201,7 @@ def score(table_id: str, findings: list, expected: TableExpectations | None = No
 
 def check_table(xlsx_path: Path) -> tuple[int, str | None, list[Hit]]:
     """Tables read, the file error code (None if read) and the findings, checked with default settings."""
-    from perfgoals_xl.check import check_file
+    from perfgoals_xl.pipeline import check_file
 
     result = check_file(Path(xlsx_path))
     code = result.error.code if result.error is not None else None

@@ -24,7 +24,7 @@ Keys a case (a `[[cases]]` table of tests/rule_cases/<ID>.toml) may use:
 * `merges` — A1-style ranges merged on the case's sheet.
 * `formulas` — cells (`{ "E8" = "=SUM(2,2)" }`) rewritten as formulas without cached results after the
   workbook is written (test_rule_cases does it), as a tool that does not calculate saves them.
-* `settings` — keyword arguments of `perfgoals_xl.settings.Settings` (`{ profile = "legacy-2015" }`).
+* `settings` — keyword arguments of `perfgoals_xl.core.settings.Settings` (`{ profile = "legacy-2015" }`).
 * `extra_tables` — more tables in the same workbook, each a case-like table (`layout`, `header`, `rows` …
   `rows` defaults to one 数量指标 row); stacked below the case's table after one empty row, or on its
   own sheet when it has `sheet = "…"`.

@@ -13,8 +13,8 @@ import xlwings
 from click.testing import CliRunner
 from conftest import ROOT
 
-from perfgoals_xl import addin
-from perfgoals_xl.cli import main
+from perfgoals_xl.cli import addin
+from perfgoals_xl.cli.main import main
 
 NS = {
     "ui": "http://schemas.microsoft.com/office/2006/01/customui",
@@ -94,7 +94,10 @@ def test_oletools_reads_back_the_dispatcher_and_project_name(built):
     assert "RibbonMyAddin.bas" not in found
     dispatcher = found["RibbonPerfgoals.bas"]
     assert "Public Sub OnAction(control As IRibbonControl)" in dispatcher
-    assert """RunPython "import perfgoals_xl.ribbon as r; r.dispatch('" & control.ID & "')\"""" in dispatcher
+    assert (
+        """RunPython "import perfgoals_xl.excel.ribbon as r; r.dispatch('" & control.ID & "')\""""
+        in dispatcher
+    )
     assert 'Public Const PROJECT_NAME As String = "perfgoals"' in found["xlwings.bas"]
     assert '"myaddin"' not in found["xlwings.bas"]
 

@@ -25,8 +25,8 @@ import bad_files as bf
 import pytest
 from conftest import THREE_SHEETS
 
-from perfgoals_xl.check import check_file
-from perfgoals_xl.files import MAX_SHEET_CELLS, ReadError, read_workbook
+from perfgoals_xl.files.read import MAX_SHEET_CELLS, ReadError, read_workbook
+from perfgoals_xl.pipeline import check_file
 
 CHILD_MEMORY = 1536 << 20  # bytes of address space for a child run: far below what the bombs would take
 CHILD_TIMEOUT = 120  # seconds; every case finishes in a few

@@ -14,7 +14,7 @@ import xlwings as xw
 from conftest import THREE_SHEETS
 from excel_harness import payload_from_xlsx
 
-from perfgoals_xl import ribbon
+from perfgoals_xl.excel import ribbon
 
 BUTTONS = ("pg_check_sheet", "pg_check_all", "pg_clear", "pg_totals")
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -13,10 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils import range_boundaries
 
-from perfgoals_xl.check import check_grids
-from perfgoals_xl.files import read_workbook
-from perfgoals_xl.grid import Grid, MergedRange
-from perfgoals_xl.reader.labels import (
+from perfgoals_xl.core.grid import Grid, MergedRange
+from perfgoals_xl.core.reader.labels import (
     AMOUNT_LABELS,
     BUDGET_LABELS,
     DEPARTMENT_LABELS,
@@ -25,8 +23,10 @@ from perfgoals_xl.reader.labels import (
     NARRATIVE_LABELS,
     TOTAL_LABELS,
 )
-from perfgoals_xl.settings import Settings
-from perfgoals_xl.vocab import HIERARCHY
+from perfgoals_xl.core.settings import Settings
+from perfgoals_xl.core.vocab import HIERARCHY
+from perfgoals_xl.files.read import read_workbook
+from perfgoals_xl.pipeline import check_grids
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT
 
-from perfgoals_xl.catalog import (
+from perfgoals_xl.cli.main import main
+from perfgoals_xl.core.catalog import (
     FAMILY_NAMES,
     REGENERATE_ALL,
     REGENERATE_RULES,
@@ -19,9 +20,8 @@ from perfgoals_xl.catalog import (
     render_catalog,
     render_settings_reference,
 )
-from perfgoals_xl.cli import main
-from perfgoals_xl.config import validate
-from perfgoals_xl.rules import RULES
+from perfgoals_xl.core.config import validate
+from perfgoals_xl.core.rules import RULES
 
 DOCS = ROOT / "docs"
 

@@ -281,10 +281,10 @@ def test_demo_writes_the_annotated_sample_into_a_folder(tmp_path):
 
 
 def test_a_fault_of_ours_in_one_file_does_not_stop_the_batch(tmp_path, monkeypatch):
+    from perfgoals_xl.cli import main as cli
+
     """In process: a reader bug on one file becomes that file's `internal` error; the others are checked."""
     from click.testing import CliRunner
-
-    from perfgoals_xl import cli
 
     shutil.copy(THREE_SHEETS, tmp_path / "a.xlsx")
     shutil.copy(THREE_SHEETS, tmp_path / "b.xlsx")

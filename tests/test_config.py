@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from conftest import THREE_SHEETS
 
-from perfgoals_xl import config as config_module
-from perfgoals_xl.check import check_files
-from perfgoals_xl.config import ConfigError, clear_cache, describe_source, load_settings
-from perfgoals_xl.settings import PROFILES, Settings
+from perfgoals_xl.core import config as config_module
+from perfgoals_xl.core.config import ConfigError, clear_cache, describe_source, load_settings
+from perfgoals_xl.core.settings import PROFILES, Settings
+from perfgoals_xl.pipeline import check_files
 
 
 @pytest.fixture(autouse=True)

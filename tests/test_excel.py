@@ -11,9 +11,7 @@ import xlwings as xw
 from conftest import ONE_SHEET, THREE_SHEETS
 from excel_harness import payload_from_xlsx, run_handler
 
-from perfgoals_xl import excel
-from perfgoals_xl.check import check_file
-from perfgoals_xl.marks import (
+from perfgoals_xl.core.marks import (
     FILL_COLORS,
     MARKER,
     NOTE_PREFIX,
@@ -23,6 +21,8 @@ from perfgoals_xl.marks import (
     parse_refers_to,
     union_addresses,
 )
+from perfgoals_xl.excel import host as excel
+from perfgoals_xl.pipeline import check_file
 
 run = run_handler
 

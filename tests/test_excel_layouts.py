@@ -7,8 +7,8 @@ import openpyxl
 from excel_harness import run_handler
 from rule_harness import project_rows
 
-from perfgoals_xl import excel
-from perfgoals_xl.marks import MARKER, NOTE_PREFIX, RESULTS_SHEET, area_cells
+from perfgoals_xl.core.marks import MARKER, NOTE_PREFIX, RESULTS_SHEET, area_cells
+from perfgoals_xl.excel import host as excel
 
 LEFT = {"rows": [
     ["产出指标", "数量指标", "排查整治", 4, "次", "≥"],

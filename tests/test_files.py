@@ -7,8 +7,8 @@ import zipfile
 import pytest
 from conftest import THREE_SHEETS
 
-from perfgoals_xl.check import check_file
-from perfgoals_xl.files import ReadError, find_workbooks, read_workbook
+from perfgoals_xl.files.read import ReadError, find_workbooks, read_workbook
+from perfgoals_xl.pipeline import check_file
 
 
 def test_grid_keeps_origin_and_merges(write_book):

@@ -12,10 +12,7 @@ from conftest import EXAMPLES, ONE_SHEET, THREE_SHEETS, build_examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from perfgoals_xl.check import check_file
-from perfgoals_xl.fill import TEMPLATE_FILES, fill, template_path
-from perfgoals_xl.layout import NAMES
-from perfgoals_xl.specs import (
+from perfgoals_xl.core.specs import (
     BudgetSpec,
     DepartmentSpec,
     IndicatorSpec,
@@ -23,7 +20,10 @@ from perfgoals_xl.specs import (
     TaskSpec,
     spec_from_table,
 )
-from perfgoals_xl.vocab import HIERARCHY
+from perfgoals_xl.core.vocab import HIERARCHY
+from perfgoals_xl.pipeline import check_file
+from perfgoals_xl.templates.fill import TEMPLATE_FILES, fill, template_path
+from perfgoals_xl.templates.layout import NAMES
 
 STRUCTURAL = ("H09", "S02", "C08")  # what a filled standard template must never show
 
@@ -149,7 +149,7 @@ def test_department_tasks_grow_and_budget_follows(tmp_path):
 def test_a_restyled_template_is_filled_through_its_names(tmp_path):
     """A province moves the header down two rows and reorders nothing else: names still find the cells."""
     wb = openpyxl.load_workbook(template_path("project"))
-    from perfgoals_xl.fill import shift_rows
+    from perfgoals_xl.templates.fill import shift_rows
 
     shift_rows(wb.worksheets[0], 2, 2)
     wb.worksheets[0]["A2"] = "（省财政厅样式）"

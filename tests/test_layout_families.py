@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from openpyxl.utils import get_column_letter
 
-from perfgoals_xl.check import check_file
-from perfgoals_xl.report import to_json
+from perfgoals_xl.core.report import to_json
+from perfgoals_xl.pipeline import check_file
 
 Row = list[Any]
 

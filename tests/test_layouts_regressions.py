@@ -24,10 +24,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from rule_harness import PROJECT_HEADER, department_rows
 
-from perfgoals_xl import totals
-from perfgoals_xl.check import check_file
-from perfgoals_xl.report import to_json
-from perfgoals_xl.settings import Settings
+from perfgoals_xl.core import totals
+from perfgoals_xl.core.report import to_json
+from perfgoals_xl.core.settings import Settings
+from perfgoals_xl.pipeline import check_file
 
 # ── building sheets ─────────────────────────────────────────────────────────────────────────────────────
 

@@ -22,9 +22,9 @@ from bad_files import (
 )
 from excel_harness import payload_from_xlsx
 
-from perfgoals_xl import excel
-from perfgoals_xl.files import MAX_PERCENT_CELLS, read_workbook
-from perfgoals_xl.grid import is_percent_format
+from perfgoals_xl.core.grid import is_percent_format
+from perfgoals_xl.excel import host as excel
+from perfgoals_xl.files.read import MAX_PERCENT_CELLS, read_workbook
 
 
 @pytest.mark.parametrize(

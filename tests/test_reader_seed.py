@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import ONE_SHEET, THREE_SHEETS
 
-from perfgoals_xl.files import read_workbook
-from perfgoals_xl.reader import read_tables
+from perfgoals_xl.core.reader import read_tables
+from perfgoals_xl.files.read import read_workbook
 
 # seed line → sheet row offset per table, for the one-sheet and three-sheet workbooks
 LAYOUTS = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from perfgoals_xl.files import read_workbook
-from perfgoals_xl.reader import read_tables
+from perfgoals_xl.core.reader import read_tables
+from perfgoals_xl.files.read import read_workbook
 
 
 def _read(path):
@@ -252,7 +252,7 @@ def test_a_header_without_an_indicator_block(write_book):
     )
     (table,) = _read(path)
     assert (table.name, table.budget, table.indicators, table.blocks) == ("示例", 10, [], [])
-    from perfgoals_xl.check import check_file
+    from perfgoals_xl.pipeline import check_file
 
     h04 = [f for f in check_file(path).findings if f.rule == "H04"]
     assert [(f.cell, f.severity) for f in h04] == [("A1", "error")] and "没有绩效指标" in h04[0].message

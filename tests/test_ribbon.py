@@ -1,4 +1,4 @@
-"""The ribbon: customUI.xml and the dispatcher agree with perfgoals_xl.ribbon, and every button's handler runs
+"""The ribbon: customUI.xml and the dispatcher agree with perfgoals_xl.excel.ribbon, and every button's handler runs
 through xlwings' remote engine on the sample workbooks (actions replayed onto the .xlsx and checked)."""
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ import xlwings as xw
 from conftest import ONE_SHEET, ROOT, THREE_SHEETS
 from excel_harness import payload_from_xlsx, replay_actions
 
-from perfgoals_xl import excel, ribbon
-from perfgoals_xl.check import check_file
-from perfgoals_xl.marks import RESULTS_SHEET, is_registry_name
-from perfgoals_xl.rules import RULES
+from perfgoals_xl.core.marks import RESULTS_SHEET, is_registry_name
+from perfgoals_xl.core.rules import RULES
+from perfgoals_xl.excel import host as excel
+from perfgoals_xl.excel import ribbon
+from perfgoals_xl.pipeline import check_file
 
 VBA = ROOT / "vba"
 NS = {"ui": "http://schemas.microsoft.com/office/2006/01/customui"}
@@ -89,7 +90,7 @@ def test_dispatcher_is_ascii_and_exactly_the_one_callback():
         'Attribute VB_Name = "RibbonPerfgoals"',
         "Option Explicit",
         "Public Sub OnAction(control As IRibbonControl)",
-        """    RunPython "import perfgoals_xl.ribbon as r; r.dispatch('" & control.ID & "')\"""",
+        """    RunPython "import perfgoals_xl.excel.ribbon as r; r.dispatch('" & control.ID & "')\"""",
         "End Sub",
     ]
 
@@ -310,7 +311,7 @@ def test_log_location(tmp_path, monkeypatch):
 def test_import_stays_light():
     env = {k: v for k, v in os.environ.items() if k != "XLWINGS_LICENSE_KEY"}  # as on a user's PC (COM)
     code = (
-        "import json, sys; import perfgoals_xl.ribbon; "
+        "import json, sys; import perfgoals_xl.excel.ribbon; "
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('openpyxl', 'click', 'rich', 'python_calamine'))))"
     )

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from rule_harness import workbook
 
-from perfgoals_xl.check import check_file
-from perfgoals_xl.rules import RULES
-from perfgoals_xl.settings import Settings
+from perfgoals_xl.core.rules import RULES
+from perfgoals_xl.core.settings import Settings
+from perfgoals_xl.pipeline import check_file
 
 CASES_DIR = Path(__file__).parent / "rule_cases"
 

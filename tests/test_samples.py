@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import EXAMPLES, build_examples
 
-from perfgoals_xl.files import read_workbook
+from perfgoals_xl.files.read import read_workbook
 
 
 def test_committed_samples_are_up_to_date(tmp_path):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from conftest import ONE_SHEET, THREE_SHEETS
 
-from perfgoals_xl.check import check_file
+from perfgoals_xl.pipeline import check_file
 
 # (severity, rule, column, seed line) — rules.md §4, "Errors" and "Warnings"
 CATALOG_DEFECTS = {

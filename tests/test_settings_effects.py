@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from conftest import ONE_SHEET
 
-from perfgoals_xl.check import check_file
-from perfgoals_xl.settings import Settings, Thresholds
+from perfgoals_xl.core.settings import Settings, Thresholds
+from perfgoals_xl.pipeline import check_file
 
 
 def found(settings: Settings) -> set[tuple[str, str, str]]:

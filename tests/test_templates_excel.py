@@ -6,9 +6,9 @@ import openpyxl
 from conftest import THREE_SHEETS
 from excel_harness import run_handler
 
-from perfgoals_xl.check import check_file
-from perfgoals_xl.specs import spec_from_table
-from perfgoals_xl.templates import new_template_sheet, normalize_active_table
+from perfgoals_xl.core.specs import spec_from_table
+from perfgoals_xl.excel.buttons import new_template_sheet, normalize_active_table
+from perfgoals_xl.pipeline import check_file
 
 run = run_handler
 

@@ -10,10 +10,10 @@ import openpyxl
 from conftest import ONE_SHEET, THREE_SHEETS
 from excel_harness import run_handler
 
-from perfgoals_xl import excel
-from perfgoals_xl.check import check_file
-from perfgoals_xl.marks import NOTE_PREFIX, is_registry_name
-from perfgoals_xl.totals import identities
+from perfgoals_xl.core.marks import NOTE_PREFIX, is_registry_name
+from perfgoals_xl.core.totals import identities
+from perfgoals_xl.excel import host as excel
+from perfgoals_xl.pipeline import check_file
 
 
 def run(*args):
@@ -125,7 +125,7 @@ def test_clear_keeps_a_total_the_user_typed_over_ours(tmp_path):
         if cleared.name == "excel.xlsx":
             run_book(retyped_path, excel.clear_marks, cleared)
         else:
-            from perfgoals_xl.xlsx import clear
+            from perfgoals_xl.files.write import clear
 
             clear(retyped_path, cleared)
         after = openpyxl.load_workbook(cleared)
@@ -145,8 +145,8 @@ def test_totals_survive_a_second_click_a_check_and_an_annotated_copy(tmp_path):
         assert openpyxl.load_workbook(path)["部门整体"]["B16"].value == 949.134, path.name
     names = [n for n in openpyxl.load_workbook(checked).defined_names if n.startswith("_pg_values")]
     assert names == ["_pg_values_1"]  # recorded once, kept by the later clicks
-    from perfgoals_xl.check import check_workbook
-    from perfgoals_xl.xlsx import annotate, plan_for
+    from perfgoals_xl.files.write import annotate, plan_for
+    from perfgoals_xl.pipeline import check_workbook
 
     workbook, result = check_workbook(checked)
     copy = annotate(checked, tmp_path / "copy.xlsx", plan_for(workbook, result), workbook.grids)

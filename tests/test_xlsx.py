@@ -26,11 +26,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.cell_range import CellRange
 
-from perfgoals_xl import xlsx
-from perfgoals_xl.check import check_workbook
-from perfgoals_xl.files import read_workbook
-from perfgoals_xl.grid import Grid, address
-from perfgoals_xl.marks import (
+from perfgoals_xl.core.grid import Grid, address
+from perfgoals_xl.core.marks import (
     FILL_COLORS,
     MARKER,
     NOTE_PREFIX,
@@ -41,7 +38,10 @@ from perfgoals_xl.marks import (
     link_target,
     parse_refers_to,
 )
-from perfgoals_xl.xlsx import WriteError, annotate, clear, plan_for
+from perfgoals_xl.files import write as xlsx
+from perfgoals_xl.files.read import read_workbook
+from perfgoals_xl.files.write import WriteError, annotate, clear, plan_for
+from perfgoals_xl.pipeline import check_workbook
 
 CHECKED_AT = datetime(2026, 3, 1, 9, 30)
 SAMPLES = [ONE_SHEET, THREE_SHEETS]
@@ -540,8 +540,8 @@ def test_ods_copy_keeps_merges_from_the_grids(tmp_path: Path) -> None:
 def test_check_without_annotate_never_imports_openpyxl() -> None:
     code = (
         "import sys\n"
-        "from perfgoals_xl.cli import main\n"
-        "import perfgoals_xl.xlsx\n"
+        "from perfgoals_xl.cli.main import main\n"
+        "import perfgoals_xl.files.write\n"
         "assert 'openpyxl' not in sys.modules, 'import'\n"
         "try:\n"
         f"    main(['check', {str(ONE_SHEET)!r}, '--format', 'json'])\n"

@@ -1,5 +1,5 @@
 Attribute VB_Name = "RibbonPerfgoals"
 Option Explicit
 Public Sub OnAction(control As IRibbonControl)
-    RunPython "import perfgoals_xl.ribbon as r; r.dispatch('" & control.ID & "')"
+    RunPython "import perfgoals_xl.excel.ribbon as r; r.dispatch('" & control.ID & "')"
 End Sub

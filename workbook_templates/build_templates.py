@@ -1,7 +1,7 @@
 """Build the standard templates (项目支出 / 部门整体支出绩效目标表) into this folder.
 
 Run `python workbook_templates/build_templates.py [--out DIR]` after changing perfgoals_xl/layout.py; a test
-fails when the committed templates are stale. The layout itself lives in the package (perfgoals_xl.layout),
+fails when the committed templates are stale. The layout itself lives in the package (perfgoals_xl.templates.layout),
 because `perfgoals-xl fill` and the Excel buttons use the same definitions.
 """
 
@@ -14,8 +14,8 @@ sys.path.insert(0, str(SCRIPT_DIR))
 
 from build_examples import save_deterministic  # noqa: E402
 
-from perfgoals_xl.fill import TEMPLATE_FILES  # noqa: E402
-from perfgoals_xl.layout import build_template  # noqa: E402
+from perfgoals_xl.templates.fill import TEMPLATE_FILES  # noqa: E402
+from perfgoals_xl.templates.layout import build_template  # noqa: E402
 
 
 def build(out_dir: Path) -> list[Path]:

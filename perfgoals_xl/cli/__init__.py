@@ -1,0 +1,1 @@
+"""The command line (`perfgoals-xl`): check, clear, rules, totals, fill, schema, demo, addin."""

@@ -1,0 +1,373 @@
+"""Build and install perfgoals.xlam, the Excel add-in with the 绩效目标 ribbon tab (`perfgoals-xl addin ...`).
+
+The build starts from the ribbon add-in template shipped in the installed xlwings package
+(`xlwings/quickstart_addin_ribbon.xlam`, stamped with the xlwings version the project pins) and
+1. swaps in our `customUI/customUI.xml` (zipfile copy: entry order, compression and dates kept);
+2. renames the config sheet `_myaddin.conf` → `perfgoals.conf` (which switches it on) and writes the
+   interpreter path into it (XML edit);
+3. with pyOpenVBA (optional extra `addin`): renames the module RibbonMyAddin → RibbonPerfgoals, sets its
+   code to vba/RibbonPerfgoals.bas and sets `PROJECT_NAME = "perfgoals"` in the xlwings module.
+The VBA project keeps no compiled p-code (the template's `_VBA_PROJECT` is the version-independent form), so
+Excel compiles the edited source when it loads the add-in. See vba/README.md.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape
+
+import click
+
+from perfgoals_xl.resources import resource_dirs
+
+TEMPLATE_NAME = "quickstart_addin_ribbon.xlam"
+PINNED_XLWINGS = "0.37.8"  # fallback when the package metadata cannot be read; pyproject.toml is the source
+DEFAULT_OUT = Path("dist") / "perfgoals.xlam"
+DEFAULT_INTERPRETER = r"%LOCALAPPDATA%\perfgoals\venv\Scripts\python.exe"
+ADDIN_FILE = "perfgoals.xlam"
+
+TEMPLATE_MODULE, MODULE = "RibbonMyAddin", "RibbonPerfgoals"
+XLWINGS_MODULE = "xlwings"
+TEMPLATE_PROJECT, PROJECT = "myaddin", "perfgoals"
+TEMPLATE_CONF, CONF = f"_{TEMPLATE_PROJECT}.conf", f"{PROJECT}.conf"
+INTERPRETER_KEY = "Interpreter_Win"
+CUSTOM_UI = "customUI/customUI.xml"
+WORKBOOK = "xl/workbook.xml"
+WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+CONTENT_TYPES = "[Content_Types].xml"
+ADDIN_CONTENT_TYPE = "application/vnd.ms-excel.addin.macroEnabled.main+xml"
+
+NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+NEED_EXTRA = "请先安装：pip install 'perfgoals-xl[addin]'（生成加载项需要 pyOpenVBA）"
+
+
+class AddinError(Exception):
+    """A build or install step that cannot be done; the message is Chinese and says what to do."""
+
+
+@dataclass
+class BuildResult:
+    path: Path
+    xlwings_version: str
+    pinned: str | None
+    interpreter: str
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- sources ----------------------------------------------------------------------------------------------
+
+
+def vba_dir() -> Path:
+    """vba/ of a source checkout, else the copy bundled in the wheel."""
+    for folder in resource_dirs("vba", "vba", checkout_first=True):
+        if (folder / "customUI.xml").is_file():
+            return folder
+    raise AddinError(
+        "找不到加载项的源文件（vba/customUI.xml），请在 perfgoals-xl 源代码目录中运行或重新安装。"
+    )
+
+
+def template_path() -> Path:
+    import xlwings
+
+    path = Path(xlwings.__file__).resolve().parent / TEMPLATE_NAME
+    if not path.is_file():
+        raise AddinError(f"已安装的 xlwings {xlwings.__version__} 中没有加载项模板 {TEMPLATE_NAME}。")
+    return path
+
+
+def pinned_xlwings() -> str | None:
+    """The xlwings version perfgoals-xl pins (`xlwings==X` in its metadata)."""
+    try:
+        requirements = metadata.requires("perfgoals-xl") or []
+    except metadata.PackageNotFoundError:
+        return PINNED_XLWINGS
+    for requirement in requirements:
+        found = re.fullmatch(r"xlwings\s*==\s*([\w.]+)\s*(;.*)?", requirement.strip())
+        if found:
+            return found[1]
+    return None
+
+
+def dispatcher_source(folder: Path | None = None) -> str:
+    """vba/RibbonPerfgoals.bas with CRLF line ends; it must be ASCII (the VBA project's code page is 1252)."""
+    raw = ((folder or vba_dir()) / f"{MODULE}.bas").read_bytes()
+    try:
+        text = raw.decode("ascii")
+    except UnicodeDecodeError:
+        raise AddinError(f"{MODULE}.bas 只能包含 ASCII 字符（VBA 工程的代码页无法保存中文）。") from None
+    lines = text.replace("\r\n", "\n").strip("\n").split("\n")
+    return "\r\n".join(lines) + "\r\n"
+
+
+# --- build ------------------------------------------------------------------------------------------------
+
+
+def build(out: Path = DEFAULT_OUT, interpreter: str = DEFAULT_INTERPRETER) -> BuildResult:
+    """Assemble perfgoals.xlam at `out` from the xlwings template and vba/; returns what was used."""
+    try:
+        from pyopenvba import ExcelFile
+    except ImportError:
+        raise AddinError(NEED_EXTRA) from None
+    import xlwings
+
+    folder = vba_dir()
+    custom_ui = (folder / "customUI.xml").read_bytes()
+    try:
+        ET.fromstring(custom_ui)
+    except ET.ParseError as exc:
+        raise AddinError(f"vba/customUI.xml 不是有效的 XML：{exc}") from None
+    bas = dispatcher_source(folder)
+    result = BuildResult(out, xlwings.__version__, pinned_xlwings(), interpreter)
+    if result.pinned != result.xlwings_version:
+        result.warnings.append(
+            f"已安装的 xlwings 为 {result.xlwings_version}，但 perfgoals-xl 固定的版本为 {result.pinned}："
+            "加载项中的 VBA 运行库与用户环境中的 xlwings 版本必须一致，请安装固定的版本后重新生成。"
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="perfgoals-addin-") as tmp:
+        staged = Path(tmp) / ADDIN_FILE
+        _rewrite_package(template_path(), staged, custom_ui, interpreter)
+        with ExcelFile(staged) as workbook:
+            project = workbook.vba_project()
+            project.rename_module(TEMPLATE_MODULE, MODULE)
+            workbook.set_module(MODULE, bas)
+            workbook.set_module(XLWINGS_MODULE, _set_project_name(workbook.get_module(XLWINGS_MODULE)))
+            built = Path(tmp) / f"built-{ADDIN_FILE}"
+            workbook.save(built)
+        with ExcelFile(built) as check:
+            problems = check.validate()
+            if problems or MODULE not in check.module_names():
+                raise AddinError(f"生成的加载项未通过校验：{'；'.join(problems) or '缺少模块 ' + MODULE}")
+        shutil.copyfile(built, out)
+    return result
+
+
+def _set_project_name(source: str) -> str:
+    pattern = re.compile(r'(Public Const PROJECT_NAME As String = )"([^"]*)"')
+    found = pattern.findall(source)
+    if len(found) != 1 or found[0][1] != TEMPLATE_PROJECT:
+        raise AddinError(
+            f'模板的 xlwings 模块中没有找到 PROJECT_NAME = "{TEMPLATE_PROJECT}"，模板可能已变化。'
+        )
+    return pattern.sub(rf'\1"{PROJECT}"', source)
+
+
+def _rewrite_package(template: Path, out: Path, custom_ui: bytes, interpreter: str) -> None:
+    """Copy the template entry by entry (same order, compression, dates), replacing the parts we change."""
+    with zipfile.ZipFile(template) as source:
+        names = source.namelist()
+        if CUSTOM_UI not in names:
+            raise AddinError(f"模板中没有 {CUSTOM_UI}，模板可能已变化。")
+        workbook = source.read(WORKBOOK).decode("utf-8")
+        sheet_part = _sheet_part(workbook, source.read(WORKBOOK_RELS), TEMPLATE_CONF)
+        replaced = {
+            CUSTOM_UI: custom_ui,
+            WORKBOOK: _rename_conf_sheet(workbook).encode("utf-8"),
+            sheet_part: _set_interpreter(source.read(sheet_part).decode("utf-8"), interpreter).encode(
+                "utf-8"
+            ),
+        }
+        with zipfile.ZipFile(out, "w") as target:
+            for info in source.infolist():
+                data = replaced.get(info.filename)
+                target.writestr(info, source.read(info) if data is None else data)
+
+
+def _sheet_part(workbook: str, rels: bytes, sheet_name: str) -> str:
+    """The package part (e.g. xl/worksheets/sheet1.xml) of the sheet called `sheet_name`."""
+    root = ET.fromstring(workbook)
+    for sheet in root.iterfind("m:sheets/m:sheet", NS):
+        if sheet.get("name") == sheet_name:
+            rel_id = sheet.get(f"{{{NS['r']}}}id")
+            break
+    else:
+        raise AddinError(f"模板中没有工作表“{sheet_name}”，模板可能已变化。")
+    for rel in ET.fromstring(rels).iterfind("rel:Relationship", NS):
+        if rel.get("Id") == rel_id:
+            target = rel.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    raise AddinError(f"模板中找不到工作表“{sheet_name}”的部件。")
+
+
+def _rename_conf_sheet(workbook: str) -> str:
+    old = f'<sheet name="{TEMPLATE_CONF}"'
+    if workbook.count(old) != 1:
+        raise AddinError(f"模板的 workbook.xml 中没有工作表“{TEMPLATE_CONF}”，模板可能已变化。")
+    return workbook.replace(old, f'<sheet name="{CONF}"')
+
+
+def _set_interpreter(sheet: str, interpreter: str) -> str:
+    """B1 (the value of Interpreter_Win in A1) as an inline string; row 1's span hint grows to A:B."""
+    row = re.search(r'<row r="1"[^>]*>(.*?)</row>', sheet, re.S)
+    if row is None or '<c r="A1"' not in row[1] or '<c r="B1"' in row[1]:
+        raise AddinError(
+            "模板配置表的第 1 行与预期不同（应为 A1 = Interpreter_Win，B1 为空），模板可能已变化。"
+        )
+    style = re.search(r'<c r="A1"[^>]*?\ss="(\d+)"', row[1])
+    style_attr = f' s="{style[1]}"' if style else ""
+    cell = (
+        f'<c r="B1"{style_attr} t="inlineStr"><is><t xml:space="preserve">{escape(interpreter)}</t></is></c>'
+    )
+    opening = re.sub(r'spans="[^"]*"', 'spans="1:2"', sheet[row.start() : row.start(1)])
+    return sheet[: row.start()] + opening + row[1] + cell + sheet[row.end(1) :]
+
+
+# --- reading a built add-in back (tests, install) -----------------------------------------------------------
+
+
+def read_conf(xlam: Path) -> dict[str, str]:
+    """The perfgoals.conf sheet of a built add-in as {key: value} (shared and inline strings resolved)."""
+    with zipfile.ZipFile(xlam) as package:
+        part = _sheet_part(package.read(WORKBOOK).decode("utf-8"), package.read(WORKBOOK_RELS), CONF)
+        strings = []
+        if "xl/sharedStrings.xml" in package.namelist():
+            for item in ET.fromstring(package.read("xl/sharedStrings.xml")).iterfind("m:si", NS):
+                strings.append("".join(t.text or "" for t in item.iter(f"{{{NS['m']}}}t")))
+        sheet = ET.fromstring(package.read(part))
+    cells: dict[str, str] = {}
+    for cell in sheet.iter(f"{{{NS['m']}}}c"):
+        kind, value = cell.get("t"), cell.find("m:v", NS)
+        if kind == "inlineStr":
+            text = "".join(t.text or "" for t in cell.iter(f"{{{NS['m']}}}t"))
+        elif value is None:
+            continue
+        elif kind == "s":
+            text = strings[int(value.text or 0)]
+        elif kind == "b":
+            text = "TRUE" if value.text == "1" else "FALSE"
+        else:
+            text = value.text or ""
+        cells[cell.get("r", "")] = text
+    conf = {}
+    row = 1
+    while f"A{row}" in cells:
+        conf[cells[f"A{row}"]] = cells.get(f"B{row}", "")
+        row += 1
+    return conf
+
+
+# --- install ------------------------------------------------------------------------------------------------
+
+
+def startup_dir(environ: dict[str, str] | None = None) -> Path:
+    """The user's Excel start-up folder (XLSTART) on Windows."""
+    environ = os.environ if environ is None else environ
+    appdata = environ.get("APPDATA")
+    if not appdata:
+        raise AddinError("找不到环境变量 APPDATA，无法确定 Excel 的启动文件夹（XLSTART）。")
+    return Path(appdata) / "Microsoft" / "Excel" / "XLSTART"
+
+
+def manual_steps(xlam: Path) -> str:
+    return (
+        "自动安装只支持 Windows（Excel 桌面版）。请在要使用加载项的 Windows 电脑上手工安装：\n"
+        f"  1. 把 {xlam} 复制到该电脑；\n"
+        r"  2. 关闭 Excel，把 perfgoals.xlam 放入文件夹 %APPDATA%\Microsoft\Excel\XLSTART（没有就新建）；"
+        "\n"
+        r"  3. 确认该电脑上有 Python 环境 %LOCALAPPDATA%\perfgoals\venv，其中已安装 perfgoals-xl"
+        "（或生成加载项时用 --interpreter 指定解释器路径）；\n"
+        "  4. 启动 Excel，功能区出现“绩效目标”选项卡即安装成功。\n"
+        "详见 vba/README.md。"
+    )
+
+
+def install(
+    xlam: Path, platform: str | None = None, environ: dict[str, str] | None = None
+) -> tuple[Path, list[str]]:
+    """Copy the add-in into XLSTART (Windows); returns the target and Chinese warnings.
+
+    Elsewhere raises AddinError with the manual steps. Nothing is downloaded.
+    """
+    platform = sys.platform if platform is None else platform
+    environ = dict(os.environ) if environ is None else environ
+    if not xlam.is_file():
+        raise AddinError(f"找不到加载项文件 {xlam}，请先运行 perfgoals-xl addin build。")
+    if platform != "win32":
+        raise AddinError(manual_steps(xlam))
+    warnings = []
+    interpreter = read_conf(xlam).get(INTERPRETER_KEY, "")
+    expanded = re.sub(r"%([^%]+)%", lambda m: environ.get(m[1], m[0]), interpreter)
+    if not Path(expanded).is_file():
+        warnings.append(
+            f"加载项配置的 Python 解释器不存在：{expanded}。点击按钮前请先创建该环境并安装 perfgoals-xl，"
+            "或用 perfgoals-xl addin build --interpreter 指定已有的解释器后重新生成、安装。"
+        )
+    folder = startup_dir(environ)
+    target = folder / ADDIN_FILE
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(xlam, target)
+    except PermissionError:
+        raise AddinError(f"无法写入 {target}：请先关闭所有 Excel 窗口后再安装。") from None
+    except OSError as exc:
+        raise AddinError(f"无法复制到 {target}：{exc.strerror or exc}") from None
+    return target, warnings
+
+
+# --- command line -------------------------------------------------------------------------------------------
+
+
+@click.group("addin")
+def addin_group() -> None:
+    """生成和安装 Excel 加载项 perfgoals.xlam（“绩效目标”选项卡）。"""
+
+
+@addin_group.command("build")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="生成的加载项文件。",
+)
+@click.option(
+    "--interpreter",
+    default=DEFAULT_INTERPRETER,
+    show_default=True,
+    help="加载项调用的 Python 解释器（写入 perfgoals.conf 的 Interpreter_Win，可用 %环境变量%）。",
+)
+def build_command(out: Path, interpreter: str) -> None:
+    """由已安装的 xlwings 中的功能区加载项模板生成 perfgoals.xlam（需要 perfgoals-xl[addin]）。"""
+    try:
+        result = build(out, interpreter)
+    except AddinError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    for warning in result.warnings:
+        click.echo(f"警告：{warning}", err=True)
+    click.echo(f"已生成 {result.path}（xlwings {result.xlwings_version} 模板，解释器 {result.interpreter}）")
+
+
+@addin_group.command("install")
+@click.option(
+    "--file",
+    "xlam",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="要安装的加载项文件。",
+)
+def install_command(xlam: Path) -> None:
+    """把加载项复制到 Excel 的启动文件夹 XLSTART（仅 Windows；其他系统给出手工安装步骤）。"""
+    try:
+        target, warnings = install(xlam)
+    except AddinError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    for warning in warnings:
+        click.echo(f"警告：{warning}", err=True)
+    click.echo(f"已安装到 {target}。请重新启动 Excel，功能区中会出现“绩效目标”选项卡。")

@@ -1,0 +1,341 @@
+"""The `perfgoals-xl` command line: check saved workbooks (and write annotated copies), clear our marks from a
+file, and a demo on the bundled sample."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from perfgoals_xl import __version__
+from perfgoals_xl.cli.addin import addin_group
+from perfgoals_xl.cli.commands import COMMANDS
+from perfgoals_xl.core.config import ConfigError, load_settings
+from perfgoals_xl.core.report import render_text, summary, to_json
+from perfgoals_xl.core.settings import PROFILES, Settings
+from perfgoals_xl.files.read import Workbook, find_workbooks
+from perfgoals_xl.pipeline import FileResult, check_workbook, internal_error
+from perfgoals_xl.resources import resource_dirs
+
+PROGRESS_MIN_FILES = 5
+INCLUDE_HIDDEN_HELP = "也校验隐藏和深度隐藏的工作表（默认跳过，报告中以提示 S10 列出）。"
+EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+DEMO_FOLDER = "perfgoals-demo"
+
+AfterCheck = Callable[[int, Workbook | None, FileResult], None]
+
+
+def sample_workbooks() -> list[Path]:
+    """The bundled sample workbooks (inside the installed wheel, or in a source checkout)."""
+    for folder in resource_dirs("examples", "workbook_templates/examples"):
+        found = sorted(folder.glob("*.xlsx"))
+        if found:
+            return found
+    return []
+
+
+def _run_check(
+    paths: list[Path],
+    progress: bool | None,
+    settings: Callable[[Path], Settings] | None = None,
+    after: AfterCheck | None = None,
+) -> list[FileResult]:
+    """Check each file; `after(index, workbook, result)` runs while its Grids are still at hand."""
+    show = progress if progress is not None else len(paths) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
+
+    def one(index: int, path: Path) -> FileResult:
+        try:
+            workbook, result = check_workbook(path, settings(path) if settings else None)
+        except Exception as exc:
+            return internal_error(path, exc)
+        if after is not None:
+            after(index, workbook, result)
+        return result
+
+    if not show:
+        return [one(index, path) for index, path in enumerate(paths)]
+    from rich.progress import Progress
+
+    results = []
+    with Progress(transient=True, console=None) as bar:
+        task = bar.add_task("正在校验", total=len(paths))
+        for index, path in enumerate(paths):
+            results.append(one(index, path))
+            bar.advance(task)
+    return results
+
+
+def _codes(values: tuple[str, ...]) -> tuple[str, ...] | None:
+    """`--select V05,H --select c04` → ("V05", "H", "C04"); None when the option was not given."""
+    if not values:
+        return None
+    codes = (code.strip().upper() for value in values for code in value.replace("，", ",").split(","))
+    return tuple(dict.fromkeys(code for code in codes if code))
+
+
+def _overrides(
+    profile: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    strict: bool | None,
+    include_hidden: bool | None = None,
+) -> dict[str, Any]:
+    return {
+        "profile": profile,
+        "select": _codes(select),
+        "ignore": _codes(ignore),
+        "strict": strict,
+        "include_hidden": include_hidden,
+    }
+
+
+def _exit_code(results: list[FileResult]) -> int:
+    if any(r.error for r in results):
+        return EXIT_UNREADABLE
+    return EXIT_ERRORS if summary(results)["errors"] else EXIT_OK
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="perfgoals-xl")
+def main() -> None:
+    """校验绩效目标表（项目支出、部门整体支出）。"""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", help="报告格式。")
+@click.option("--show-info", is_flag=True, help="文本报告中也列出提示（info）。")
+@click.option("--progress/--no-progress", default=None, help="显示进度条（默认：文件较多且在终端中时显示）。")
+@click.option(
+    "--profile", type=click.Choice(list(PROFILES)), default=None, help="指标框架口径（覆盖配置文件）。"
+)
+@click.option(
+    "--select", multiple=True, metavar="CODES", help="只启用这些规则或类别，逗号分隔、可重复，如 V05,H。"
+)
+@click.option("--ignore", multiple=True, metavar="CODES", help="不启用这些规则或类别，逗号分隔、可重复。")
+@click.option("--strict/--no-strict", default=None, help="实践类（P）规则的警告按错误报告。")
+@click.option("--include-hidden/--no-include-hidden", default=None, help=INCLUDE_HIDDEN_HELP)
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="使用此配置文件，不再查找 perfgoals.toml / pyproject.toml。",
+)
+@click.option(
+    "--annotate",
+    "annotate_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    metavar="OUT_DIR",
+    help="把标注副本（问题行标色、批注、“校验结果”工作表）写入此文件夹，文件名加“_校验”；原文件不改动。",
+)
+@click.option("--force", is_flag=True, help="与 --annotate 同用：覆盖已存在的标注副本。")
+def check(
+    paths: tuple[Path, ...],
+    output: str,
+    show_info: bool,
+    progress: bool | None,
+    profile: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    strict: bool | None,
+    include_hidden: bool | None,
+    config: Path | None,
+    annotate_dir: Path | None,
+    force: bool,
+) -> None:
+    """校验工作簿文件或文件夹（递归查找 .xlsx/.xlsm/.xls/.xlsb/.ods）。
+
+    设置按文件查找：工作簿所在文件夹及其上级文件夹中最近的 perfgoals.toml（或含 [tool.perfgoals] 的
+    pyproject.toml），都没有时用 ~/perfgoals.toml；命令行参数优先。
+
+    隐藏和深度隐藏的工作表默认不校验，报告中以提示 S10 列出；加 --include-hidden 也校验它们。
+
+    加 --annotate OUT_DIR 时，为每个找到绩效目标表的文件写出标注副本：OUT_DIR/<文件名>_校验.xlsx
+    （.xlsm 仍为 .xlsm；.xls/.xlsb/.ods 另存为 .xlsx），文件夹参数下的子文件夹结构保留。
+
+    退出码：0 无错误；1 至少一条错误；2 有文件无法读取或标注副本无法写出（其余文件照常处理）或配置有误。
+    """
+    targets = _annotate_targets(list(paths), annotate_dir) if annotate_dir is not None else None
+    files = [source for source, _ in targets] if targets is not None else find_workbooks(list(paths))
+    if not files:
+        click.echo("没有找到可校验的工作簿文件（.xlsx/.xlsm/.xls/.xlsb/.ods）。", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    overrides = _overrides(profile, select, ignore, strict, include_hidden)
+    try:
+        resolved = {path: load_settings(path, config, overrides)[0] for path in files}
+    except ConfigError as exc:
+        click.echo(exc.message, err=True)
+        sys.exit(EXIT_UNREADABLE)
+    written: dict[int, Path] = {}
+    failures: list[str] = []
+    after = None
+    if targets is not None:
+        after = _annotator([target for _, target in targets], force, written, failures)
+    results = _run_check(files, progress, resolved.__getitem__, after)
+    if output == "json":
+        document = to_json(results)
+        if targets is not None:
+            for index, entry in enumerate(document["files"]):
+                entry["annotated"] = str(written[index]) if index in written else None
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_text(results, show_info=show_info))
+        if written:
+            click.echo(
+                f"\n已写出 {len(written)} 个标注副本（问题行标色、批注、“校验结果”工作表；原文件未改动）："
+            )
+            for index in sorted(written):
+                click.echo(f"  {written[index]}")
+    for message in failures:
+        click.echo(f"未写出标注副本：{message}", err=True)
+    sys.exit(EXIT_UNREADABLE if failures else _exit_code(results))
+
+
+def _annotate_targets(paths: list[Path], out_dir: Path) -> list[tuple[Path, Path]]:
+    """(workbook, annotated copy) for each workbook to check, keeping subfolders of folder arguments.
+
+    Workbooks already inside OUT_DIR (the copies of an earlier run) are not searched out of folders.
+    """
+    from perfgoals_xl.files.write import annotated_name
+
+    out = out_dir.resolve()
+    pairs: list[tuple[Path, Path]] = []
+    for argument in paths:
+        if not argument.is_dir():
+            pairs.append((argument, out_dir / annotated_name(argument)))
+            continue
+        for found in find_workbooks([argument]):
+            if found.resolve().is_relative_to(out):
+                continue
+            pairs.append((found, out_dir / found.parent.relative_to(argument) / annotated_name(found)))
+    used: set[str] = set()
+    unique = []
+    for source, target in pairs:
+        candidate, number = target, 2
+        while str(candidate).casefold() in used:  # a.xls and a.xlsx, or the same name from two folders
+            candidate, number = target.with_name(f"{target.stem}({number}){target.suffix}"), number + 1
+        used.add(str(candidate).casefold())
+        unique.append((source, candidate))
+    return unique
+
+
+def _annotator(targets: list[Path], force: bool, written: dict[int, Path], failures: list[str]) -> AfterCheck:
+    """Write the annotated copy of each file that has tables; unreadable files and write failures are skipped."""
+    from datetime import datetime
+
+    from perfgoals_xl.files.write import WriteError, annotate, plan_for
+
+    def after(index: int, workbook: Workbook | None, result: FileResult) -> None:
+        if workbook is None or result.error is not None:
+            return
+        target = targets[index]
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            failures.append(f"无法创建输出文件夹“{target.parent}”（{exc.strerror or exc}）。")
+            return
+        try:
+            plan = plan_for(workbook, result, checked_at=datetime.now())
+            written[index] = annotate(workbook.path, target, plan, workbook.grids, force=force)
+        except WriteError as exc:
+            failures.append(exc.message)
+
+    return after
+
+
+@main.command()
+@click.option(
+    "--format", "output", type=click.Choice(["text", "markdown"]), default="text", help="输出格式。"
+)
+def rules(output: str) -> None:
+    """列出全部规则：编号、严重程度、说明、错误示例和正确示例（markdown 即 docs/rules.md）。"""
+    from perfgoals_xl.core.catalog import render_catalog
+
+    click.echo(render_catalog(output))
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="清除标记后的文件（或文件夹，文件名不变）；原文件不改动。",
+)
+@click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")
+def clear(file: Path, out: Path, force: bool) -> None:
+    """清除本工具加在工作簿中的标记（问题行标色、批注、“校验结果”工作表、记录标记的隐藏名称），另存为 OUT。
+
+    用户自己的填充色、条件格式、批注和名称都保留。退出码：0 成功（或文件中没有标记）；2 无法读取或写出。
+    """
+    from perfgoals_xl.files.write import WriteError
+    from perfgoals_xl.files.write import clear as clear_marks
+
+    target = out / file.name if out.is_dir() else out
+    try:
+        report = clear_marks(file, target, force=force)
+    except WriteError as exc:
+        click.echo(exc.message, err=True)
+        sys.exit(EXIT_UNREADABLE)
+    click.echo(report.message)
+
+
+@main.command()
+@click.option("--show-info", is_flag=True, help="也列出提示（info）。")
+def demo(show_info: bool) -> None:
+    """校验随附的示例工作簿（株洲市渌口区人民政府办公室 2026 年绩效目标表），打印报告，
+    并把标注后的单表示例写入当前文件夹下的 perfgoals-demo/。"""
+    samples = sample_workbooks()
+    if not samples:
+        click.echo("找不到随附的示例工作簿，请重新安装 perfgoals-xl。", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    click.echo("示例：株洲市渌口区人民政府办公室 2026 年绩效目标表（两张项目表、一张部门整体表）\n")
+    checked = [check_workbook(path) for path in samples]
+    shown = [result.model_copy(update={"path": Path(result.path).name}) for _, result in checked]
+    click.echo(render_text(shown, show_info=show_info))
+
+    workbook, result = next(
+        (pair for pair in checked if pair[0] is not None and pair[0].path.name == "seed_one_sheet.xlsx"),
+        checked[0],
+    )
+    if workbook is None or result.error is not None:
+        return
+    from datetime import datetime
+
+    from perfgoals_xl.files.write import WriteError, annotate, annotated_name, plan_for
+
+    folder = Path(DEMO_FOLDER)
+    try:
+        folder.mkdir(exist_ok=True)
+        written = annotate(
+            workbook.path,
+            folder / annotated_name(workbook.path),
+            plan_for(workbook, result, checked_at=datetime.now()),
+            workbook.grids,
+            force=True,  # the demo's own output from an earlier run
+        )
+    except (WriteError, OSError) as exc:
+        message = (
+            exc.message
+            if isinstance(exc, WriteError)
+            else f"无法创建文件夹“{folder}”（{exc.strerror or exc}）。"
+        )
+        click.echo(f"\n未能写出标注后的示例：{message}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    click.echo(
+        f"\n已把标注后的单表示例写入当前文件夹下的 {written.as_posix()}（原示例文件未改动）："
+        "用 Excel、WPS 或 LibreOffice 打开，可看到标色的问题行、单元格批注和“校验结果”工作表。"
+    )
+
+
+main.add_command(addin_group)
+for _command in COMMANDS:
+    main.add_command(_command)

@@ -1,0 +1,162 @@
+"""The rule registry: every rule is a function registered with id, severity and Chinese title.
+
+A rule yields `Hit`s (a cell and a message); the engine turns them into Findings. Rules see models only —
+they never import xlwings or openpyxl.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from perfgoals_xl.core.models import Field, Indicator, Loc, Severity, Table
+from perfgoals_xl.core.settings import Settings
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule found: where, what (Chinese), and a severity when it differs from the rule's own."""
+
+    at: Loc
+    message: str
+    severity: Severity | None = None
+
+
+TableCheck = Callable[[Table, Settings], Iterable[Hit]]
+WorkbookCheck = Callable[[list[Table], Settings], Iterable[tuple[Table, Hit]]]
+
+
+Evidence = Literal[
+    "V", "K", "P"
+]  # rules.md §0: seen in a public text, known official rule, observed practice
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    title: str  # Chinese, one line
+    check: TableCheck | WorkbookCheck
+    scope: Literal["table", "workbook"] = "table"
+    evidence: Evidence = "K"
+    source: str = ""  # the documents of rules.md §1 it rests on
+    reads: tuple[str, ...] = ()  # the settings (thresholds) it uses
+
+    @property
+    def family(self) -> str:
+        return self.id[0]
+
+    @property
+    def doc(self) -> str:
+        return inspect.getdoc(self.check) or ""
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    rule_id: str,
+    severity: Severity,
+    title: str,
+    *,
+    evidence: Evidence = "K",
+    source: str = "",
+    reads: tuple[str, ...] = (),
+    scope: Literal["table", "workbook"] = "table",
+) -> Callable[[Callable], Callable]:
+    """Register a check under `rule_id`; its docstring says what it checks, why, one bad and one good example."""
+
+    def register(check: Callable) -> Callable:
+        if rule_id in RULES:
+            raise ValueError(f"rule {rule_id} registered twice")
+        RULES[rule_id] = Rule(rule_id, severity, title, check, scope, evidence, source, reads)
+        return check
+
+    return register
+
+
+def noted(table: Table, rule_id: str) -> Iterator[Hit]:
+    """What the reader said about the table's layout that this rule reports (a shifted hierarchy, a row it
+    could not place …)."""
+    for note in table.notes:
+        if note.rule == rule_id:
+            yield Hit(note.at, f"{note.message}（{note.at.address}）", note.severity)
+
+
+def filled(table: Table) -> Iterator[Indicator]:
+    """Indicator rows that have a 三级 name or a value."""
+    return (indicator for indicator in table.indicators if indicator.is_filled)
+
+
+def distinct_labels(table: Table, level: Literal["level1", "level2"]) -> Iterator[Field]:
+    """Each 一级/二级 label cell once, though carried down over many rows."""
+    seen: set[Loc] = set()
+    for indicator in table.indicators:
+        label = getattr(indicator, level)
+        if label is not None and label.at not in seen:
+            seen.add(label.at)
+            yield label
+
+
+def column_cell(table: Table, indicator: Indicator, role: str) -> Loc:
+    """The cell of `role` on the indicator's row (falls back to the value or name column)."""
+    columns = table.blocks[indicator.block].columns
+    for candidate in (role, "value", "name"):
+        if candidate in columns:
+            return Loc(row=indicator.row, col=columns[candidate])
+    return Loc(row=indicator.row, col=table.left)
+
+
+def number_text(value: float) -> str:
+    """949.134 → `949.134`, 10.0 → `10`."""
+    return f"{value:.10g}"
+
+
+COST_LEVEL2 = ("经济成本指标", "社会成本指标", "生态环境成本指标")
+
+
+def canonical(field: Field | None) -> str | None:
+    return field.value if field is not None and isinstance(field.value, str) else None
+
+
+def is_cost_row(indicator: Indicator) -> bool:
+    """Under a cost 二级: 经济/社会/生态环境成本指标, or the legacy 产出指标 → 成本指标."""
+    level2 = canonical(indicator.level2)
+    return level2 in COST_LEVEL2 or (canonical(indicator.level1) == "产出指标" and level2 == "成本指标")
+
+
+def is_economic_cost_row(indicator: Indicator) -> bool:
+    level2 = canonical(indicator.level2)
+    return level2 == "经济成本指标" or (canonical(indicator.level1) == "产出指标" and level2 == "成本指标")
+
+
+def unit_of(indicator: Indicator) -> str | None:
+    return canonical(indicator.unit)
+
+
+def money_value(table: Table, indicator: Indicator) -> float | None:
+    """A total amount (not a unit cost like 元/人) in the table's 金额单位, or None."""
+    from perfgoals_xl.core.reader.values import money_in
+
+    unit = unit_of(indicator)
+    if indicator.number is None or unit is None or "/" in unit:
+        return None
+    return (
+        money_in(indicator.number, unit, table.money_unit)
+        if unit in ("元", "万元", "亿元", "千元", "万")
+        else None
+    )
+
+
+def has_date_value(indicator: Indicator) -> bool:
+    """The value is a date or period written as text (`2026年12月`, `2023.07-2024.01`)."""
+    from perfgoals_xl.core.reader.values import DATE
+
+    value = indicator.value
+    return value is not None and isinstance(value.value, str) and bool(DATE.search(value.value))
+
+
+def name_text(indicator: Indicator) -> str:
+    return indicator.name.text if indicator.name else ""

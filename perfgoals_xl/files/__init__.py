@@ -1,0 +1,1 @@
+"""Workbook files: reading them (python-calamine, after a hostile-file precheck) and writing annotated copies (openpyxl)."""

@@ -1,5 +1,0 @@
-"""Reader: Grid in, Table models out."""
-
-from perfgoals_xl.reader.tables import read_tables
-
-__all__ = ["read_tables"]

@@ -1,0 +1,1 @@
+"""The standard template workbooks: their layout and filling them from data."""

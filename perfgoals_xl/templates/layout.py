@@ -1,0 +1,347 @@
+"""The standard 项目支出 and 部门整体支出 绩效目标表 (the seed's Hunan 2026 layout), built with openpyxl.
+
+`build_template` makes the empty, print-ready template: title, 填报单位, 金额单位, the header block, the fixed
+一级/二级 rows in the seed's order, entry help (drop-down lists, a 二级 list that depends on the 一级, input
+messages) and defined names for every cell a filler writes — so a province can restyle the file and move cells
+without code changes. `workbook_templates/build_templates.py` saves them; `perfgoals_xl.templates.fill` fills them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from perfgoals_xl.core.vocab import HIERARCHY
+
+KIND_TITLES = {"project": "项目支出绩效目标表", "department": "部门整体支出绩效目标表"}
+PROJECT_SLOTS = (
+    ("产出指标", ("数量指标", "质量指标", "时效指标")),
+    ("效益指标", ("经济效益指标", "社会效益指标", "生态效益指标")),
+    ("满意度指标", ("服务对象满意度指标",)),
+    ("成本指标", ("经济成本指标", "社会成本指标", "生态环境成本指标")),
+)
+DEPARTMENT_SLOTS = (PROJECT_SLOTS[3], PROJECT_SLOTS[0], PROJECT_SLOTS[1], PROJECT_SLOTS[2])
+PROJECT_COLUMNS = (
+    "本年度绩效指标",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "指标值",
+    "度量单位",
+    "指标值类型",
+    "备注",
+)
+DEPARTMENT_COLUMNS = (
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "指标值类型",
+    "指标值",
+    "度量单位",
+    "指标值说明（指标解释）",
+    "备注",
+)
+BUDGET_SUBLABELS = ("一般公共预算", "政府性基金预算", "财政专户管理资金", "其他资金", "基本支出", "项目支出")
+OPERATORS = ("≥", "≤", "=", ">", "<", "定性")
+COMMON_UNITS = (
+    "%",
+    "人",
+    "人次",
+    "次",
+    "个",
+    "件",
+    "项",
+    "户",
+    "万元",
+    "元",
+    "年",
+    "月",
+    "天",
+    "工作日",
+    "公里",
+    "平方米",
+    "亩",
+    "无",
+)
+DEFAULT_TASK_ROWS = 3
+WIDTH = 8  # columns A:H
+
+# defined names of the cells a filler writes (workbook scope)
+NAMES = {
+    "title": "pg_title",
+    "unit_name": "pg_unit_name",
+    "amount_unit": "pg_amount_unit",
+    "name": "pg_project_name",
+    "budget": "pg_budget",
+    "category": "pg_category",
+    "period": "pg_period",
+    "goal": "pg_goal",
+    "region": "pg_region",
+    "department": "pg_department",
+    "duties": "pg_duties",
+    "tasks": "pg_tasks_header",
+    "budget_block": "pg_budget_block",
+    "indicators": "pg_indicator_header",
+}
+LISTS_SHEET = "_lists"
+
+FONT_BODY = "仿宋"  # FangSong, on every Chinese Windows
+FONT_TITLE = "宋体"  # SimSun
+
+
+def build_template(kind: str, year: int = 2026) -> Any:
+    """The empty standard template for `kind` ("project" or "department") as an openpyxl Workbook."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = KIND_TITLES[kind]
+    rows = _project_rows(year) if kind == "project" else _department_rows(year)
+    _write(ws, rows)
+    _add_lists(wb)
+    _style(ws, kind)
+    _entry_help(ws, kind)
+    return wb
+
+
+# --- layout: rows as (values, merges, names) ---------------------------------------------------------------
+
+
+class Rows:
+    """A layout being written: cell values, merged ranges and defined names, by 1-based row."""
+
+    def __init__(self) -> None:
+        self.values: dict[tuple[int, int], object] = {}
+        self.merges: list[tuple[int, int, int, int]] = []
+        self.names: dict[str, tuple[int, int]] = {}
+        self.row = 0
+        self.kinds: dict[int, str] = {}  # row → title / label / header / slot … (for styling)
+
+    def add(self, cells: dict[int, object], kind: str, merges: tuple[tuple[int, int], ...] = ()) -> int:
+        self.row += 1
+        for col, value in cells.items():
+            self.values[(self.row, col)] = value
+        for left, right in merges:
+            self.merges.append((self.row, left, self.row, right))
+        self.kinds[self.row] = kind
+        return self.row
+
+    def name(self, key: str, row: int, col: int) -> None:
+        self.names[NAMES[key]] = (row, col)
+
+
+def _project_rows(year: int) -> Rows:
+    rows = Rows()
+    rows.name("title", rows.add({1: f"{year}年{KIND_TITLES['project']}"}, "title", ((1, WIDTH),)), 1)
+    rows.name("unit_name", rows.add({1: "填报单位（盖章）："}, "note", ((1, WIDTH),)), 1)
+    rows.name("amount_unit", rows.add({1: "金额单位：万元"}, "note", ((1, WIDTH),)), 1)
+    rows.name("name", rows.add({1: "项目名称"}, "header", ((2, WIDTH),)), 2)
+    budget = rows.add({1: "年度本级预算金额", 3: "项目类别"}, "header", ((4, WIDTH),))
+    rows.name("budget", budget, 2)
+    rows.name("category", budget, 4)
+    rows.name("period", rows.add({1: "项目支出实施期"}, "header", ((2, WIDTH),)), 2)
+    rows.name("goal", rows.add({1: "本年度绩效目标"}, "goal", ((2, WIDTH),)), 2)
+    header = rows.add(dict(enumerate(PROJECT_COLUMNS, 1)), "columns")
+    rows.name("indicators", header, 1)
+    _slots(rows, PROJECT_SLOTS, level1_col=2)
+    rows.merges.append((header, 1, rows.row, 1))  # 本年度绩效指标 label down the block
+    return rows
+
+
+def _department_rows(year: int) -> Rows:
+    rows = Rows()
+    rows.name("title", rows.add({1: f"{year}年{KIND_TITLES['department']}"}, "title", ((1, WIDTH),)), 1)
+    rows.name("region", rows.add({1: ""}, "note", ((1, WIDTH),)), 1)
+    rows.name("amount_unit", rows.add({1: "金额单位：万元"}, "note", ((1, WIDTH),)), 1)
+    rows.name("department", rows.add({1: "部门名称"}, "header", ((1, 2), (3, WIDTH))), 3)
+    rows.name("duties", rows.add({1: "年度履职目标"}, "goal", ((1, 2), (3, WIDTH))), 3)
+    tasks = rows.add({1: "年度主要任务", 2: "任务名称", 3: "主要内容"}, "columns", ((3, WIDTH),))
+    rows.name("tasks", tasks, 1)
+    for _ in range(DEFAULT_TASK_ROWS):
+        rows.add({}, "task", ((3, WIDTH),))
+    rows.merges.append((tasks, 1, rows.row, 1))
+    block = rows.add(
+        {1: "预算情况", 2: "资金总额", 3: "按收入性质分", 7: "按支出性质分"}, "columns", ((3, 6), (7, 8))
+    )
+    rows.name("budget_block", block, 1)
+    rows.add(dict(enumerate(BUDGET_SUBLABELS, 3)), "columns")
+    rows.add({}, "amounts")
+    rows.merges += [(block, 1, block + 2, 1), (block + 1, 2, block + 2, 2)]
+    rows.name("indicators", rows.add(dict(enumerate(DEPARTMENT_COLUMNS, 1)), "columns"), 1)
+    _slots(rows, DEPARTMENT_SLOTS, level1_col=1)
+    return rows
+
+
+def _slots(rows: Rows, slots: tuple[tuple[str, tuple[str, ...]], ...], level1_col: int) -> None:
+    """One row per 二级 in the standard order; the 一级 merged over its 二级 rows."""
+    for level1, level2s in slots:
+        first = rows.row + 1
+        for index, level2 in enumerate(level2s):
+            cells = {level1_col + 1: level2}
+            if index == 0:
+                cells[level1_col] = level1
+            rows.add(cells, "slot")
+        if rows.row > first:
+            rows.merges.append((first, level1_col, rows.row, level1_col))
+
+
+def _write(ws: Any, rows: Rows) -> None:
+    from openpyxl.workbook.defined_name import DefinedName
+
+    for (row, col), value in rows.values.items():
+        ws.cell(row=row, column=col, value=value)
+    for top, left, bottom, right in rows.merges:
+        if (top, left) != (bottom, right):
+            ws.merge_cells(start_row=top, start_column=left, end_row=bottom, end_column=right)
+    for name, (row, col) in rows.names.items():
+        ref = f"'{ws.title}'!${_letter(col)}${row}"
+        ws.parent.defined_names[name] = DefinedName(name, attr_text=ref)
+    ws.sheet_properties.tabColor = "1F4E79"
+    ws._pg_kinds = rows.kinds  # styling hints for _style, not saved
+
+
+def _letter(col: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(col)
+
+
+# --- look: fonts, borders, widths, print setup --------------------------------------------------------------
+
+
+def _style(ws: Any, kind: str) -> None:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    body = Font(name=FONT_BODY, size=11)
+    bold = Font(name=FONT_BODY, size=11, bold=True)
+    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    left = Alignment(horizontal="left", vertical="center", wrap_text=True)
+    header_fill = PatternFill("solid", fgColor="FFF2F2F2")
+    for row, row_kind in ws._pg_kinds.items():
+        for col in range(1, WIDTH + 1):
+            cell = ws.cell(row=row, column=col)
+            if row_kind == "title":
+                cell.font, cell.alignment = Font(name=FONT_TITLE, size=16, bold=True), center
+                continue
+            if row_kind == "note":
+                cell.font, cell.alignment = body, left
+                continue
+            cell.border = border
+            cell.font = body
+            cell.alignment = left if row_kind in ("goal", "task", "slot") and col > 2 else center
+            if row_kind == "columns" or (row_kind in ("header", "goal") and cell.value):
+                cell.font, cell.fill = bold, header_fill
+    widths = (14, 14, 16, 30, 12, 10, 12, 14) if kind == "project" else (14, 16, 30, 12, 12, 10, 24, 12)
+    for col, width in enumerate(widths, 1):
+        ws.column_dimensions[_letter(col)].width = width
+    ws.row_dimensions[1].height = 30
+    for row, row_kind in ws._pg_kinds.items():
+        if row_kind == "goal":
+            ws.row_dimensions[row].height = 48
+    setup = ws.page_setup
+    setup.paperSize = ws.PAPERSIZE_A4
+    setup.orientation = "portrait"
+    setup.fitToWidth, setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    header_row = _named_row(ws, "indicators")
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.freeze_panes = None
+
+
+def _named_row(ws: Any, key: str) -> int:
+    from openpyxl.utils.cell import coordinate_from_string
+
+    ref = ws.parent.defined_names[NAMES[key]].attr_text.split("!")[1].replace("$", "")
+    return coordinate_from_string(ref)[1]
+
+
+# --- entry help: drop-downs and input messages ----------------------------------------------------------------
+
+
+def _add_lists(wb: Any) -> None:
+    """A hidden sheet with the 二级 lists, one defined name per 一级 (for the dependent drop-down)."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    lists = wb.create_sheet(LISTS_SHEET)
+    lists.sheet_state = "hidden"
+    for col, (level1, level2s) in enumerate(HIERARCHY.items(), 1):
+        lists.cell(row=1, column=col, value=level1)
+        for row, level2 in enumerate(level2s, 2):
+            lists.cell(row=row, column=col, value=level2)
+        letter = _letter(col)
+        ref = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(level2s) + 1}"
+        wb.defined_names[level1] = DefinedName(level1, attr_text=ref)
+
+
+def add_entry_help(ws: Any, columns: dict[str, int], first: int, last: int) -> None:
+    """Drop-down lists and input messages over indicator rows first..last (re-run after rows change)."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    ws.data_validations.dataValidation = [
+        dv for dv in ws.data_validations.dataValidation if not (dv.promptTitle or "").startswith("绩效目标")
+    ]
+
+    def column(role: str) -> str:
+        letter = _letter(columns[role])
+        return f"{letter}{first}:{letter}{last}"
+
+    level1_letter = _letter(columns["level1"])
+    specs = [
+        (
+            "level1",
+            f'"{",".join(HIERARCHY)}"',
+            "一级指标",
+            "请选择：产出指标、效益指标、满意度指标、成本指标。",
+            "stop",
+        ),
+        (
+            "level2",
+            f'INDIRECT(LOOKUP("座",${level1_letter}${first}:${level1_letter}{first}))',
+            "二级指标",
+            "请选择该一级指标下的二级指标（列表随一级指标变化）。",
+            "warning",
+        ),
+        (
+            "operator",
+            f'"{",".join(OPERATORS)}"',
+            "指标值类型",
+            "≥、≤、=、>、< 用于定量指标；文字目标选“定性”。成本指标一般用“≤”。",
+            "stop",
+        ),
+        (
+            "unit",
+            f'"{",".join(COMMON_UNITS)}"',
+            "度量单位",
+            "定量指标必填（%、人、次、万元…）；定性指标填“无”。可输入列表以外的单位。",
+            "information",
+        ),
+    ]
+    for role, formula, title, prompt, style in specs:
+        if role not in columns:
+            continue
+        dv = DataValidation(type="list", formula1=formula, allow_blank=True, errorStyle=style)
+        dv.promptTitle, dv.prompt, dv.showInputMessage = f"绩效目标：{title}", prompt, True
+        dv.errorTitle, dv.error, dv.showErrorMessage = "输入有误", f"请从列表中选择{title}。", True
+        dv.add(column(role))
+        ws.add_data_validation(dv)
+    for role, title, prompt in (
+        ("name", "三级指标", "写明衡量的具体内容，如“培训人数”“群众满意度”，不要照抄层级名或项目名。"),
+        ("value", "指标值", "定量指标填数字（不带符号和单位），定性指标填文字，如“达到预期目标”。"),
+    ):
+        if role in columns:
+            dv = DataValidation(type=None, allow_blank=True)
+            dv.promptTitle, dv.prompt, dv.showInputMessage = f"绩效目标：{title}", prompt, True
+            dv.add(column(role))
+            ws.add_data_validation(dv)
+
+
+def _entry_help(ws: Any, kind: str) -> None:
+    from perfgoals_xl.templates.fill import block_columns, block_rows
+
+    header = _named_row(ws, "indicators")
+    columns = block_columns(ws, header)
+    first, last = block_rows(ws, header)
+    add_entry_help(ws, columns, first, last)
