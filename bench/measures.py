@@ -130,10 +130,11 @@ def openpyxl_read(paths: list[Path]) -> None:
 
 def check_to_json(paths: list[Path]) -> dict[str, Any]:
     """What `perfgoals-xl check --format json` does in process: check every file, build the JSON document."""
-    from perfgoals_xl.core.report import to_json
+    from perfgoals_xl.core.render import to_json
+    from perfgoals_xl.core.report import Report
     from perfgoals_xl.pipeline import check_files
 
-    return to_json(check_files(paths))
+    return to_json(Report(check_files(paths)))
 
 
 def check_and_annotate(path: Path, target: Path) -> None:
@@ -293,9 +294,9 @@ print(json.dumps({{"before": before, "peak": kib("VmHWM")}}))
 """
 PEAK_CASES = {
     "check": (
-        "from perfgoals_xl.pipeline import check_files\nfrom perfgoals_xl.core.report import to_json\n"
+        "from perfgoals_xl.pipeline import check_files\nfrom perfgoals_xl.core.render import to_json\nfrom perfgoals_xl.core.report import Report\n"
         "import python_calamine",
-        "    return to_json(check_files([path]))",
+        "    return to_json(Report(check_files([path])))",
     ),
     "calamine": (
         "import python_calamine",

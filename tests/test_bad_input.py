@@ -10,6 +10,7 @@ child process under a memory limit (RLIMIT_AS) and a timeout. Every input's hash
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import resource
@@ -462,7 +463,10 @@ def test_unreadable_case_in_process(corpus, name):
     folder, hashes = corpus
     case = BY_NAME[name]
     result = check_file(folder / name)
-    expect(case, {"path": str(folder / name), "error": result.error.model_dump() if result.error else None})
+    expect(
+        case,
+        {"path": str(folder / name), "error": dataclasses.asdict(result.error) if result.error else None},
+    )
     if case.code != "no_table":
         with pytest.raises(ReadError):
             read_workbook(folder / name)
@@ -492,8 +496,6 @@ def test_formulas_without_results_are_named_by_sheet_and_cell(corpus):
         ("公式", "B12", "4+6"),
         ("公式", "E16", "2*2"),
     ]
-    for notice in workbook.notices:
-        assert f"工作表“公式”{notice.cell}" in notice.message and "没有计算结果" in notice.message
     # The rules see an empty cell there, and S09 says why, at the cell.
     result = check_file(folder / "公式未计算.xlsx")
     at_b12, at_e16 = findings_at(result, "B12"), findings_at(result, "E16")

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils import range_boundaries
 
+from perfgoals_xl.core.check import check_grids
 from perfgoals_xl.core.grid import Grid, MergedRange
 from perfgoals_xl.core.reader.labels import (
     AMOUNT_LABELS,
@@ -26,7 +27,6 @@ from perfgoals_xl.core.reader.labels import (
 from perfgoals_xl.core.settings import Settings
 from perfgoals_xl.core.vocab import HIERARCHY
 from perfgoals_xl.files.read import read_workbook
-from perfgoals_xl.pipeline import check_grids
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

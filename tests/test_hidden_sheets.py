@@ -16,11 +16,12 @@ from bad_files import HIDDEN_ODS_STYLE, ods_table, seed_table, write_ods
 from conftest import ONE_SHEET
 from excel_harness import payload_from_xlsx, replay_actions, run_handler
 
+from perfgoals_xl.core.check import HIDDEN_RULE
 from perfgoals_xl.core.marks import MARKER, RESULTS_SHEET
 from perfgoals_xl.core.settings import Settings
 from perfgoals_xl.excel import host as excel
 from perfgoals_xl.files.write import annotate, plan_for
-from perfgoals_xl.pipeline import HIDDEN_RULE, check_file, check_workbook
+from perfgoals_xl.pipeline import check_file, check_workbook
 from perfgoals_xl.templates.fill import fill, load_specs
 
 VISIBLE, HIDDEN = "绩效目标表", "隐藏副本"  # ONE_SHEET's sheet, and its copy

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 from openpyxl.utils import get_column_letter
 
-from perfgoals_xl.core.report import to_json
+from perfgoals_xl.core.render import to_json
+from perfgoals_xl.core.report import Report
 from perfgoals_xl.pipeline import check_file
 
 Row = list[Any]
@@ -82,7 +83,7 @@ class Sheet:
 
 def report(path) -> dict:
     """The JSON report of one file (its files[0] entry)."""
-    return to_json([check_file(path)])["files"][0]
+    return to_json(Report([check_file(path)]))["files"][0]
 
 
 def only_table(rep: dict) -> dict:

@@ -25,7 +25,8 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from rule_harness import PROJECT_HEADER, department_rows
 
 from perfgoals_xl.core import totals
-from perfgoals_xl.core.report import to_json
+from perfgoals_xl.core.render import to_json
+from perfgoals_xl.core.report import Report
 from perfgoals_xl.core.settings import Settings
 from perfgoals_xl.pipeline import check_file
 
@@ -191,7 +192,7 @@ def project_table(
 
 def report(path, settings: Settings | None = None) -> dict:
     """The JSON report of one file (its files[0] entry)."""
-    return to_json([check_file(path, settings)])["files"][0]
+    return to_json(Report([check_file(path, settings)]))["files"][0]
 
 
 def only_table(rep: dict) -> dict:

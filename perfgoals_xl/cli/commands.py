@@ -8,10 +8,11 @@ from pathlib import Path
 
 import click
 
+from perfgoals_xl.core.check import HIDDEN_RULE
 from perfgoals_xl.core.config import ConfigError, load_settings
 from perfgoals_xl.core.specs import SpecFile
 from perfgoals_xl.core.totals import identities, render_text, to_json
-from perfgoals_xl.pipeline import HIDDEN_RULE, check_workbook
+from perfgoals_xl.pipeline import check_workbook
 from perfgoals_xl.templates.fill import FillError, fill, load_specs
 
 EXIT_OK, EXIT_MISMATCH, EXIT_UNREADABLE = 0, 1, 2

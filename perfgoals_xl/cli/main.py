@@ -3,6 +3,7 @@ file, and a demo on the bundled sample."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Callable
@@ -15,10 +16,11 @@ from perfgoals_xl import __version__
 from perfgoals_xl.cli.addin import addin_group
 from perfgoals_xl.cli.commands import COMMANDS
 from perfgoals_xl.core.config import ConfigError, load_settings
-from perfgoals_xl.core.report import render_text, summary, to_json
+from perfgoals_xl.core.render import render_text, to_json
+from perfgoals_xl.core.report import FileReport, Report
 from perfgoals_xl.core.settings import PROFILES, Settings
 from perfgoals_xl.files.read import Workbook, find_workbooks
-from perfgoals_xl.pipeline import FileResult, check_workbook, internal_error
+from perfgoals_xl.pipeline import check_workbook, internal_error
 from perfgoals_xl.resources import resource_dirs
 
 PROGRESS_MIN_FILES = 5
@@ -26,7 +28,7 @@ INCLUDE_HIDDEN_HELP = "也校验隐藏和深度隐藏的工作表（默认跳过
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 DEMO_FOLDER = "perfgoals-demo"
 
-AfterCheck = Callable[[int, Workbook | None, FileResult], None]
+AfterCheck = Callable[[int, Workbook | None, FileReport], None]
 
 
 def sample_workbooks() -> list[Path]:
@@ -43,11 +45,11 @@ def _run_check(
     progress: bool | None,
     settings: Callable[[Path], Settings] | None = None,
     after: AfterCheck | None = None,
-) -> list[FileResult]:
+) -> list[FileReport]:
     """Check each file; `after(index, workbook, result)` runs while its Grids are still at hand."""
     show = progress if progress is not None else len(paths) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
 
-    def one(index: int, path: Path) -> FileResult:
+    def one(index: int, path: Path) -> FileReport:
         try:
             workbook, result = check_workbook(path, settings(path) if settings else None)
         except Exception as exc:
@@ -93,10 +95,10 @@ def _overrides(
     }
 
 
-def _exit_code(results: list[FileResult]) -> int:
+def _exit_code(results: list[FileReport]) -> int:
     if any(r.error for r in results):
         return EXIT_UNREADABLE
-    return EXIT_ERRORS if summary(results)["errors"] else EXIT_OK
+    return EXIT_ERRORS if Report(results).summary.errors else EXIT_OK
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -179,13 +181,13 @@ def check(
         after = _annotator([target for _, target in targets], force, written, failures)
     results = _run_check(files, progress, resolved.__getitem__, after)
     if output == "json":
-        document = to_json(results)
+        document = to_json(Report(results))
         if targets is not None:
             for index, entry in enumerate(document["files"]):
                 entry["annotated"] = str(written[index]) if index in written else None
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
-        click.echo(render_text(results, show_info=show_info))
+        click.echo(render_text(Report(results), show_info=show_info))
         if written:
             click.echo(
                 f"\n已写出 {len(written)} 个标注副本（问题行标色、批注、“校验结果”工作表；原文件未改动）："
@@ -231,7 +233,7 @@ def _annotator(targets: list[Path], force: bool, written: dict[int, Path], failu
 
     from perfgoals_xl.files.write import WriteError, annotate, plan_for
 
-    def after(index: int, workbook: Workbook | None, result: FileResult) -> None:
+    def after(index: int, workbook: Workbook | None, result: FileReport) -> None:
         if workbook is None or result.error is not None:
             return
         target = targets[index]
@@ -299,8 +301,8 @@ def demo(show_info: bool) -> None:
         sys.exit(EXIT_UNREADABLE)
     click.echo("示例：株洲市渌口区人民政府办公室 2026 年绩效目标表（两张项目表、一张部门整体表）\n")
     checked = [check_workbook(path) for path in samples]
-    shown = [result.model_copy(update={"path": Path(result.path).name}) for _, result in checked]
-    click.echo(render_text(shown, show_info=show_info))
+    shown = [dataclasses.replace(result, path=Path(result.path).name) for _, result in checked]
+    click.echo(render_text(Report(shown), show_info=show_info))
 
     workbook, result = next(
         (pair for pair in checked if pair[0] is not None and pair[0].path.name == "seed_one_sheet.xlsx"),

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from perfgoals_xl.core.grid import address, parse_address
-from perfgoals_xl.core.models import SEVERITY_NAMES, Finding, Severity, Table
+from perfgoals_xl.core.models import SEVERITY_NAMES, Severity, Table
+from perfgoals_xl.core.report import Finding
 
 NOTE_PREFIX = "【绩效校验】"
 RESULTS_SHEET = "校验结果"

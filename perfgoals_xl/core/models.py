@@ -13,13 +13,17 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from perfgoals_xl.core.grid import address
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_NAMES: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}  # as users read them
 QUANTITATIVE_OPERATORS = ("≥", "≤", "=", ">", "<")
+KIND_TITLES = {
+    "project": "项目支出绩效目标表",
+    "department": "部门整体支出绩效目标表",
+}  # Table.kind as titled
 MEDIUM_TERM, ANNUAL = "中期", "年度"
 YEAR = re.compile(
     r"(?<!\d)(20\d{2}|19\d{2})(?!\d)"
@@ -176,6 +180,20 @@ class Breakdown:
     totals: dict[int, Field]  # column → the 合计 amount
 
 
+@dataclass(frozen=True, slots=True)
+class CellNotice:
+    """A cell whose value the file does not hold: a formula saved without its result (rule S09 names it)."""
+
+    sheet: str
+    row: int
+    col: int
+    text: str  # the formula, as written in the file
+
+    @property
+    def cell(self) -> str:
+        return address(self.row, self.col)
+
+
 class Table(BaseModel):
     """A 项目支出 or 部门整体支出 绩效目标表 found on a sheet."""
 
@@ -240,19 +258,3 @@ class Table(BaseModel):
         periods = [block.period for block in self.blocks]
         period = periods[indicator.block] if indicator.block < len(periods) else None
         return period != MEDIUM_TERM or all(p == MEDIUM_TERM for p in periods)
-
-
-class Finding(BaseModel):
-    """One problem found, pointing at one cell."""
-
-    model_config = ConfigDict(frozen=True)
-    rule: str
-    severity: Severity
-    sheet: str
-    row: int
-    col: int
-    message: str
-
-    @property
-    def cell(self) -> str:
-        return address(self.row, self.col)

@@ -1,134 +1,88 @@
-"""Render check results: the JSON contract (version 1) and a readable Chinese text report."""
+"""The report model: what a check found, file by file — rendered second (text, JSON, the 校验结果 sheet, notes,
+alerts, the web page), in the spirit of frictionless' Report. Severities are counted here and only here."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-from perfgoals_xl.core.models import SEVERITY_NAMES, Field, Indicator, Table
-from perfgoals_xl.pipeline import HIDDEN_RULE, FileResult
+from perfgoals_xl.core.grid import address
+from perfgoals_xl.core.models import Severity, Table
 
-JSON_VERSION = 1
-KIND_NAMES = {"project": "项目支出绩效目标表", "department": "部门整体支出绩效目标表"}
-
-
-def _number(value: float | None) -> float | int | None:
-    if value is None:
-        return None
-    return int(value) if float(value).is_integer() and abs(value) < 1e15 else value
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 
-def _label(field: Field | None) -> str | None:
-    if field is None:
-        return None
-    return str(field.value) if field.value is not None else field.text
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem found, at one cell. The message says what is wrong; the cell is the report's to show."""
+
+    rule: str
+    severity: Severity
+    sheet: str
+    row: int
+    col: int
+    message: str
+
+    @property
+    def cell(self) -> str:
+        return address(self.row, self.col)
 
 
-def _indicator_json(indicator: Indicator) -> dict[str, Any]:
-    value = indicator.value
-    return {
-        "row": indicator.row,
-        "level1": _label(indicator.level1),
-        "level2": _label(indicator.level2),
-        "name": indicator.name.text if indicator.name else None,
-        "operator": indicator.operator.value if indicator.operator else None,
-        "value": None
-        if value is None
-        else _number(value.value)
-        if isinstance(value.value, float)
-        else value.value,
-        "unit": indicator.unit.value if indicator.unit else None,
-    }
+def count(findings: Iterable[Finding], severity: Severity) -> int:
+    """How many findings have this severity: the one place severities are counted."""
+    return sum(1 for f in findings if f.severity == severity)
 
 
-def _table_json(table: Table) -> dict[str, Any]:
-    return {
-        "sheet": table.sheet,
-        "kind": table.kind,
-        "title": table.title.text if table.title else None,
-        "range": table.range,
-        "name": table.name,
-        "budget": _number(table.budget),
-        "amount_unit": table.amount_unit.value if table.amount_unit else None,
-        "indicators": [_indicator_json(i) for i in table.indicators if i.is_filled],
-        "unread_rows": list(table.unread_rows),  # an addition to version 1: rows not understood (S10)
-    }
+@dataclass(frozen=True, slots=True)
+class FileError:
+    """Why a file could not be checked: a code (not_found, corrupt, no_table, internal …) and a Chinese
+    message naming the file."""
+
+    code: str
+    message: str
 
 
-def summary(results: list[FileResult]) -> dict[str, int]:
-    return {
-        "files": len(results),
-        "tables": sum(len(r.tables) for r in results),
-        "errors": sum(r.count("error") for r in results),
-        "warnings": sum(r.count("warning") for r in results),
-        "infos": sum(r.count("info") for r in results),
-    }
+@dataclass(slots=True)
+class FileReport:
+    """One workbook file: the tables read and the findings, or the error that kept it from being checked."""
+
+    path: str
+    error: FileError | None = None
+    tables: list[Table] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    def count(self, severity: Severity) -> int:
+        return count(self.findings, severity)
 
 
-def to_json(results: list[FileResult]) -> dict[str, Any]:
-    """The `--format json` document; its keys are a contract other tools depend on."""
-    return {
-        "version": JSON_VERSION,
-        "files": [
-            {
-                "path": result.path,
-                "error": result.error.model_dump() if result.error else None,
-                "tables": [_table_json(t) for t in result.tables],
-                "findings": [
-                    {
-                        "rule": f.rule,
-                        "severity": f.severity,
-                        "sheet": f.sheet,
-                        "cell": f.cell,
-                        "row": f.row,
-                        "message": f.message,
-                    }
-                    for f in result.findings
-                ],
-            }
-            for result in results
-        ],
-        "summary": summary(results),
-    }
+@dataclass(frozen=True, slots=True)
+class Summary:
+    files: int
+    tables: int
+    errors: int
+    warnings: int
+    infos: int
+    unreadable: int  # files that could not be checked (their `error` says why)
 
-
-def _table_line(index: int, table: Table) -> str:
-    name = f"「{table.name}」" if table.name else ""
-    budget = ""
-    if table.budget is not None:
-        unit = table.amount_unit.value if table.amount_unit else "（未注明金额单位）"
-        budget = f"，预算 {_number(table.budget)} {unit}"
-    count = sum(1 for i in table.indicators if i.is_filled)
-    return f"  表{index} {KIND_NAMES[table.kind]}{name}  {table.sheet}!{table.range}{budget}，三级指标 {count} 条"
-
-
-def render_text(results: list[FileResult], show_info: bool = False) -> str:
-    """The report a person reads: per file its tables, then errors and warnings with cell and message."""
-    lines: list[str] = []
-    for result in results:
-        lines.append(f"文件：{result.path}")
-        if result.error:
-            lines.append(f"  无法校验：{result.error.message}")
-            lines.append("")
-            continue
-        lines.extend(_table_line(i, t) for i, t in enumerate(result.tables, 1))
-        # a hidden sheet that was not checked is said even without --show-info: nobody should miss it
-        shown = [f for f in result.findings if show_info or f.severity != "info" or f.rule == HIDDEN_RULE]
-        lines.extend(
-            f"  {SEVERITY_NAMES[f.severity]} {f.rule} {f.sheet}!{f.cell}  {f.message}" for f in shown
+    @classmethod
+    def of(cls, files: list[FileReport]) -> Summary:
+        findings = [f for report in files for f in report.findings]
+        return cls(
+            files=len(files),
+            tables=sum(len(r.tables) for r in files),
+            errors=count(findings, "error"),
+            warnings=count(findings, "warning"),
+            infos=count(findings, "info"),
+            unreadable=sum(1 for r in files if r.error is not None and r.error.code != "no_table"),
         )
-        if not shown or (not show_info and all(f.severity == "info" for f in shown)):
-            lines.append("  未发现错误或警告。")
-        hidden = len(result.findings) - len(shown)
-        if hidden:
-            lines.append(f"  （另有 {hidden} 条提示，加 --show-info 查看）")
-        lines.append("")
-    total = summary(results)
-    lines.append(
-        f"合计：{total['files']} 个文件，{total['tables']} 张表；"
-        f"错误 {total['errors']} 条，警告 {total['warnings']} 条，提示 {total['infos']} 条。"
-    )
-    return "\n".join(line.translate(_CONTROLS) for line in lines)
 
 
-# C0 controls and DEL from a sheet name or cell must not reach the terminal (an ESC could restyle it)
-_CONTROLS = {code: "?" for code in (*range(0x20), 0x7F) if code != 0x09}
+@dataclass(slots=True)
+class Report:
+    """A check of one or more files."""
+
+    files: list[FileReport]
+
+    @property
+    def summary(self) -> Summary:
+        return Summary.of(self.files)

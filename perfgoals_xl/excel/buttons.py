@@ -13,7 +13,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from perfgoals_xl.core.models import Table
+from perfgoals_xl.core.check import LISTS_SHEET
+from perfgoals_xl.core.models import KIND_TITLES, Table
 from perfgoals_xl.core.reader import read_tables
 from perfgoals_xl.core.specs import DepartmentSpec, spec_from_table
 from perfgoals_xl.excel.host import (
@@ -26,7 +27,6 @@ from perfgoals_xl.excel.host import (
     user_sheets,
 )
 from perfgoals_xl.templates.fill import FillError, fill, template_path, with_project_spending
-from perfgoals_xl.templates.layout import KIND_TITLES, LISTS_SHEET
 
 MAX_SHEET_NAME = 31
 

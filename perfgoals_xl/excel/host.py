@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from perfgoals_xl.core.check import check_grids, hidden_note, skipped_sheets
 from perfgoals_xl.core.config import ConfigError, load_settings
 from perfgoals_xl.core.grid import CellValue, Grid, Visibility, address, is_percent_format
 from perfgoals_xl.core.marks import (
@@ -49,7 +50,6 @@ from perfgoals_xl.core.reader import read_tables
 from perfgoals_xl.core.rules.registry import number_text
 from perfgoals_xl.core.settings import Settings
 from perfgoals_xl.files.read import MAX_SHEET_CELLS
-from perfgoals_xl.pipeline import check_grids, hidden_note, skipped_sheets
 
 ALERT_TITLE = "绩效目标校验"
 RESULT_WIDTHS = (6, 6, 6, 14, 8, 80)  # characters; the remote engine takes points (×7)

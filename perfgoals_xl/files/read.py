@@ -47,6 +47,7 @@ from perfgoals_xl.core.grid import (
     column_letter,
     is_percent_format,
 )
+from perfgoals_xl.core.models import CellNotice
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
@@ -72,28 +73,6 @@ class ReadError(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
-
-
-@dataclass(frozen=True)
-class CellNotice:
-    """A cell whose value the file does not hold, e.g. a formula saved without its result."""
-
-    sheet: str
-    row: int
-    col: int
-    kind: str  # "formula_without_value"
-    text: str  # the formula, as written in the file
-
-    @property
-    def cell(self) -> str:
-        return address(self.row, self.col)
-
-    @property
-    def message(self) -> str:
-        return (
-            f"工作表“{self.sheet}”{self.cell} 的公式（={self.text[:60]}）在文件中没有计算结果（保存文件的程序"
-            "没有计算公式），按空白单元格校验；请用 Excel 或 WPS 打开、保存后再校验。"
-        )
 
 
 @dataclass(frozen=True)
@@ -626,7 +605,7 @@ def _formulas(sheet: str, data: bytes, scan: _Scan) -> None:
             continue
         text = html.unescape((formula or b"").decode("utf-8", "replace"))
         row, col = int(ref.group(2)), column_index(ref.group(1).decode())
-        scan.notices.append(CellNotice(sheet, row, col, "formula_without_value", text))
+        scan.notices.append(CellNotice(sheet, row, col, text))
 
 
 def _errors(sheet: str, data: bytes, scan: _Scan) -> None:

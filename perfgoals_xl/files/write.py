@@ -58,8 +58,8 @@ if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
     from openpyxl.worksheet.worksheet import Worksheet
 
+    from perfgoals_xl.core.report import FileReport
     from perfgoals_xl.files.read import Workbook
-    from perfgoals_xl.pipeline import FileResult
 
 NOTE_AUTHOR = "绩效校验"
 ANNOTATED_SUFFIX = "_校验"  # a.xlsx → a_校验.xlsx
@@ -125,7 +125,7 @@ def annotated_name(src: Path) -> str:
     return f"{src.stem}{ANNOTATED_SUFFIX}{output_suffix(src)}"
 
 
-def plan_for(workbook: Workbook, result: FileResult, *, checked_at: datetime | None = None) -> Plan:
+def plan_for(workbook: Workbook, result: FileReport, *, checked_at: datetime | None = None) -> Plan:
     """The marks for one checked file: notes anchored to merged ranges' top-left cells via its Grids."""
     grids = {grid.sheet: grid for grid in workbook.grids}
 
@@ -340,7 +340,7 @@ def _renamed(plan: Plan, titles: dict[str, str]) -> Plan:
         plan,
         blocks=[dataclasses.replace(b, sheet=rename(b.sheet)) for b in plan.blocks],
         notes=[dataclasses.replace(n, sheet=rename(n.sheet)) for n in plan.notes],
-        results=[f.model_copy(update={"sheet": rename(f.sheet)}) for f in plan.results],
+        results=[dataclasses.replace(f, sheet=rename(f.sheet)) for f in plan.results],
         checked_sheets=[rename(s) for s in plan.checked_sheets],
         hidden_sheets=frozenset(rename(s) for s in plan.hidden_sheets),
     )

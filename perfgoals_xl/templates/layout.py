@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from perfgoals_xl.core.check import LISTS_SHEET
+from perfgoals_xl.core.models import KIND_TITLES
 from perfgoals_xl.core.vocab import HIERARCHY
 
-KIND_TITLES = {"project": "项目支出绩效目标表", "department": "部门整体支出绩效目标表"}
 PROJECT_SLOTS = (
     ("产出指标", ("数量指标", "质量指标", "时效指标")),
     ("效益指标", ("经济效益指标", "社会效益指标", "生态效益指标")),
@@ -82,7 +83,6 @@ NAMES = {
     "budget_block": "pg_budget_block",
     "indicators": "pg_indicator_header",
 }
-LISTS_SHEET = "_lists"
 
 FONT_BODY = "仿宋"  # FangSong, on every Chinese Windows
 FONT_TITLE = "宋体"  # SimSun

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from perfgoals_xl.core.models import Finding, Severity, Table
+from perfgoals_xl.core.models import Severity, Table
+from perfgoals_xl.core.report import Finding
 from perfgoals_xl.core.rules import hierarchy, money, structure, values  # noqa: F401  (registers the rules)
 from perfgoals_xl.core.rules.registry import RULES, Hit, Rule
 from perfgoals_xl.core.settings import Settings

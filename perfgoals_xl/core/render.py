@@ -1,0 +1,140 @@
+"""The report rendered: the JSON contract (version 1) and a readable Chinese text report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from perfgoals_xl.core.check import HIDDEN_RULE
+from perfgoals_xl.core.models import KIND_TITLES, SEVERITY_NAMES, Field, Indicator, Table
+from perfgoals_xl.core.report import FileReport, Finding, Report
+
+JSON_VERSION = 1
+
+
+def _number(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() and abs(value) < 1e15 else value
+
+
+def _label(field: Field | None) -> str | None:
+    if field is None:
+        return None
+    return str(field.value) if field.value is not None else field.text
+
+
+def _indicator_json(indicator: Indicator) -> dict[str, Any]:
+    value = indicator.value
+    return {
+        "row": indicator.row,
+        "level1": _label(indicator.level1),
+        "level2": _label(indicator.level2),
+        "name": indicator.name.text if indicator.name else None,
+        "operator": indicator.operator.value if indicator.operator else None,
+        "value": None
+        if value is None
+        else _number(value.value)
+        if isinstance(value.value, float)
+        else value.value,
+        "unit": indicator.unit.value if indicator.unit else None,
+    }
+
+
+def _table_json(table: Table) -> dict[str, Any]:
+    return {
+        "sheet": table.sheet,
+        "kind": table.kind,
+        "title": table.title.text if table.title else None,
+        "range": table.range,
+        "name": table.name,
+        "budget": _number(table.budget),
+        "amount_unit": table.amount_unit.value if table.amount_unit else None,
+        "indicators": [_indicator_json(i) for i in table.indicators if i.is_filled],
+        "unread_rows": list(table.unread_rows),  # an addition to version 1: rows not understood (S10)
+    }
+
+
+def summary_json(report: Report) -> dict[str, int]:
+    total = report.summary
+    return {
+        "files": total.files,
+        "tables": total.tables,
+        "errors": total.errors,
+        "warnings": total.warnings,
+        "infos": total.infos,
+        "unreadable": total.unreadable,  # an addition to version 1: files that could not be checked
+    }
+
+
+def finding_json(finding: Finding) -> dict[str, Any]:
+    return {
+        "rule": finding.rule,
+        "severity": finding.severity,
+        "sheet": finding.sheet,
+        "cell": finding.cell,
+        "row": finding.row,
+        "message": finding.message,
+    }
+
+
+def file_json(result: FileReport) -> dict[str, Any]:
+    error = result.error
+    return {
+        "path": result.path,
+        "error": {"code": error.code, "message": error.message} if error else None,
+        "tables": [_table_json(t) for t in result.tables],
+        "findings": [finding_json(f) for f in result.findings],
+    }
+
+
+def to_json(report: Report) -> dict[str, Any]:
+    """The `--format json` document; its keys are a contract other tools depend on."""
+    return {
+        "version": JSON_VERSION,
+        "files": [file_json(r) for r in report.files],
+        "summary": summary_json(report),
+    }
+
+
+def _table_line(index: int, table: Table) -> str:
+    name = f"「{table.name}」" if table.name else ""
+    budget = ""
+    if table.budget is not None:
+        unit = table.amount_unit.value if table.amount_unit else "（未注明金额单位）"
+        budget = f"，预算 {_number(table.budget)} {unit}"
+    count = sum(1 for i in table.indicators if i.is_filled)
+    return f"  表{index} {KIND_TITLES[table.kind]}{name}  {table.sheet}!{table.range}{budget}，三级指标 {count} 条"
+
+
+def render_text(report: Report, show_info: bool = False) -> str:
+    """The report a person reads: per file its tables, then errors and warnings with cell and message."""
+    lines: list[str] = []
+    for result in report.files:
+        lines.append(f"文件：{result.path}")
+        if result.error:
+            lines.append(f"  无法校验：{result.error.message}")
+            lines.append("")
+            continue
+        lines.extend(_table_line(i, t) for i, t in enumerate(result.tables, 1))
+        # a hidden sheet that was not checked is said even without --show-info: nobody should miss it
+        shown = [f for f in result.findings if show_info or f.severity != "info" or f.rule == HIDDEN_RULE]
+        lines.extend(
+            f"  {SEVERITY_NAMES[f.severity]} {f.rule} {f.sheet}!{f.cell}  {f.message}" for f in shown
+        )
+        if not shown or (not show_info and all(f.severity == "info" for f in shown)):
+            lines.append("  未发现错误或警告。")
+        hidden = len(result.findings) - len(shown)
+        if hidden:
+            lines.append(f"  （另有 {hidden} 条提示，加 --show-info 查看）")
+        lines.append("")
+    total = report.summary
+    unreadable = f"，{total.unreadable} 个无法读取" if total.unreadable else ""
+    lines.append(
+        f"合计：{total.files} 个文件{unreadable}，{total.tables} 张表；"
+        f"错误 {total.errors} 条，警告 {total.warnings} 条，提示 {total.infos} 条。"
+    )
+    return "\n".join(line.translate(_CONTROLS) for line in lines)
+
+
+# C0 controls and DEL from a sheet name or cell must not reach the terminal (an ESC could restyle it)
+_CONTROLS = {code: "?" for code in (*range(0x20), 0x7F) if code != 0x09}
