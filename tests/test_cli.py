@@ -80,7 +80,7 @@ def test_json_contract_on_the_sample():
     v05 = [f for f in file["findings"] if f["rule"] == "V05"]
     assert v05 == [
         {"rule": "V05", "severity": "error", "sheet": "部门整体", "cell": "E20", "row": 20,
-         "message": "计量单位为“条”，指标值应为整数，当前为“0.5”（E20）"},
+         "message": "计量单位为“条”，指标值应为整数，当前为“0.5”"},
     ]  # fmt: skip
     assert report["summary"]["files"] == 1 and report["summary"]["tables"] == 3
     assert report["summary"]["errors"] == sum(f["severity"] == "error" for f in file["findings"])

@@ -229,7 +229,7 @@ class _GroupReader:
                     "S10",
                     "warning",
                     stray.at,
-                    f"{stray.cell}“{stray.text}”写在绩效指标标签列，不是一级或二级指标，未参与校验",
+                    f"“{stray.text}”写在绩效指标标签列，不是一级或二级指标，未参与校验",
                 )
             )
         return level1, level2

@@ -35,7 +35,7 @@ from perfgoals_xl.core.vocab import (
 def _normalised(label: Field, level: str) -> Hit | None:
     """An info hit when a label was read as a different canonical name (`满意度` → 满意度指标)."""
     if label.value is not None and clean(label.text) != label.value:
-        return Hit(label.at, f"{level}“{label.text}”按“{label.value}”识别（{label.cell}）", "info")
+        return Hit(label.at, f"{level}“{label.text}”按“{label.value}”识别", "info")
     return None
 
 
@@ -50,7 +50,7 @@ def level1_known(table: Table, settings: Settings) -> Iterator[Hit]:
     for label in distinct_labels(table, "level1"):
         if label.value is None:
             names = "、".join(LEVEL1)
-            yield Hit(label.at, f"一级指标“{label.text}”无法识别，应为{names}之一（{label.cell}）")
+            yield Hit(label.at, f"一级指标“{label.text}”无法识别，应为{names}之一")
         elif hit := _normalised(label, "一级指标"):
             yield hit
 
@@ -64,7 +64,7 @@ def level2_allowed(table: Table, settings: Settings) -> Iterator[Hit]:
     """
     for label in distinct_labels(table, "level2"):
         if label.value is None:
-            yield Hit(label.at, f"二级指标“{label.text}”无法识别（{label.cell}）")
+            yield Hit(label.at, f"二级指标“{label.text}”无法识别")
         elif hit := _normalised(label, "二级指标"):
             yield hit
     reported = set()
@@ -74,9 +74,7 @@ def level2_allowed(table: Table, settings: Settings) -> Iterator[Hit]:
             block = table.blocks[indicator.block]
             carried = "level2" in block.columns and not block.shifted  # a shift is said once, by H01
             if indicator.is_filled and indicator.name is not None and level1 is not None and carried:
-                yield Hit(
-                    indicator.name.at, f"三级指标“{indicator.name.text}”缺少二级指标（{indicator.name.cell}）"
-                )
+                yield Hit(indicator.name.at, f"三级指标“{indicator.name.text}”缺少二级指标")
             continue
         if level1 is None or level1.value is None or level2.value is None or level2.at in reported:
             continue
@@ -88,7 +86,7 @@ def level2_allowed(table: Table, settings: Settings) -> Iterator[Hit]:
 def _misplaced(level2: Field, level1: str) -> str:
     homes = [name for name, children in HIERARCHY.items() if level2.value in children]
     where = f"，应放在“{'”或“'.join(homes)}”下" if homes else ""
-    return f"二级指标“{level2.text}”不属于一级指标“{level1}”{where}（{level2.cell}）"
+    return f"二级指标“{level2.text}”不属于一级指标“{level1}”{where}"
 
 
 @rule("H03", "warning", "同一表内指标框架应一致", source="F101/F88")
@@ -124,11 +122,9 @@ def one_framework(table: Table, settings: Settings) -> Iterator[Hit]:
             (sat_level2, "满意度指标应作为一级指标"),
         ):
             if label and not (cost_level1 and cost_level2) and not (sat_level1 and sat_level2):
-                yield Hit(label.at, f"按财预〔2021〕101号框架，{what}，当前为旧框架写法（{label.cell}）")
+                yield Hit(label.at, f"按财预〔2021〕101号框架，{what}，当前为旧框架写法")
     elif settings.profile == "legacy-2015" and cost_level1 and not cost_level2:
-        yield Hit(
-            cost_level1.at, f"按财预〔2015〕88号框架，成本指标应为产出指标下的二级指标（{cost_level1.cell}）"
-        )
+        yield Hit(cost_level1.at, "按财预〔2015〕88号框架，成本指标应为产出指标下的二级指标")
 
 
 def _first(table: Table, test: Callable[[Indicator], bool], level: str = "level2") -> Field | None:
@@ -153,7 +149,7 @@ def mandatory_coverage(table: Table, settings: Settings) -> Iterator[Hit]:
     """
     if not table.blocks:
         at = table.title.at if table.title else Loc(row=table.top, col=table.left)
-        yield Hit(at, f"表中没有绩效指标（一级、二级、三级指标和指标值），可能被截断（{at.address}）")
+        yield Hit(at, "表中没有绩效指标（一级、二级、三级指标和指标值），可能被截断")
         return
     if not any(block.has_levels for block in table.blocks):
         return  # a flat 指标名称 list (重庆 整体绩效目标表) carries no 一级/二级 to cover
@@ -165,10 +161,10 @@ def mandatory_coverage(table: Table, settings: Settings) -> Iterator[Hit]:
         if satisfaction:
             slot = satisfaction[0]
             at = column_cell(table, slot, "name")
-            yield Hit(at, f"服务对象满意度指标未填写三级指标和指标值（{at.address}）")
+            yield Hit(at, "服务对象满意度指标未填写三级指标和指标值")
         else:
             at = _block_header(table)
-            yield Hit(at, f"表中没有满意度指标，应至少设置一个服务对象满意度指标（{at.address}）", "warning")
+            yield Hit(at, "表中没有满意度指标，应至少设置一个服务对象满意度指标", "warning")
     if any(canonical(i.level1) == "成本指标" for i in table.indicators):
         yield from _coverage(table, "成本指标", "经济成本指标", "经济成本指标")
 
@@ -186,7 +182,7 @@ def _coverage(table: Table, level1: str, level2: str | None, what: str) -> Itera
     if any(i.is_filled for i in rows):
         return
     at = column_cell(table, rows[0], "name") if rows else _block_header(table)
-    yield Hit(at, f"{what}下没有填写任何三级指标，至少应有一个（{at.address}）")
+    yield Hit(at, f"{what}下没有填写任何三级指标，至少应有一个")
 
 
 def _block_header(table: Table) -> Loc:
@@ -213,7 +209,7 @@ def satisfaction_placement(table: Table, settings: Settings) -> Iterator[Hit]:
             home = canonical(indicator.level2) or canonical(indicator.level1) or "其他指标"
             yield Hit(
                 indicator.name.at,
-                f"满意度类指标“{name_text(indicator)}”放在了“{home}”下，应放在“满意度指标—服务对象满意度指标”下（{indicator.name.cell}）",
+                f"满意度类指标“{name_text(indicator)}”放在了“{home}”下，应放在“满意度指标—服务对象满意度指标”下",
             )
 
 
@@ -259,7 +255,7 @@ def cost_content(table: Table, settings: Settings) -> Iterator[Hit]:
             where = canonical(indicator.level2) or canonical(indicator.level1) or "其他指标"
             yield Hit(
                 at,
-                f"成本类指标“{name_text(indicator)}”放在了“{where}”下，应放在“成本指标—经济成本指标”下（{at.address}）",
+                f"成本类指标“{name_text(indicator)}”放在了“{where}”下，应放在“成本指标—经济成本指标”下",
             )
 
 
@@ -270,12 +266,12 @@ def _non_cost_under_cost(table: Table, indicator: Indicator, unit: str | None) -
         return
     at = indicator.name.at if indicator.name else column_cell(table, indicator, "name")
     if level2 == "成本指标" and any(w in name for w in SAVING_RATE_WORDS):
-        yield Hit(at, f"“{name}”是比率，不是货币化成本，建议改为成本金额（{at.address}）", "warning")
+        yield Hit(at, f"“{name}”是比率，不是货币化成本，建议改为成本金额", "warning")
         return
     if level2 in ("社会成本指标", "生态环境成本指标") and any(w in name for w in NEGATIVE_EFFECT_WORDS):
         return
     shown = _value_text(indicator) or "非货币内容"
-    yield Hit(at, f"“{name}”（{shown}）不是成本，不应放在{level2}下（{at.address}）")
+    yield Hit(at, f"“{name}”（{shown}）不是成本，不应放在{level2}下")
 
 
 def _value_text(indicator: Indicator) -> str:
@@ -325,21 +321,19 @@ def timeliness_and_quality(table: Table, settings: Settings) -> Iterator[Hit]:
                 unit in TIME_UNITS or any(w in name for w in TIMELINESS_WORDS) or has_date_value(indicator)
             )
             if not timely:
-                yield Hit(at, f"时效指标“{name}”应为完成时间或及时率、按期完成率（{at.address}）")
+                yield Hit(at, f"时效指标“{name}”应为完成时间或及时率、按期完成率")
         elif level2 == "质量指标" and is_count_unit(unit):
             yield Hit(
                 at,
-                f"质量指标“{name}”以“{unit}”计数，应为达到的标准或比率（如合格率、达标率）（{at.address}）",
+                f"质量指标“{name}”以“{unit}”计数，应为达到的标准或比率（如合格率、达标率）",
             )
         elif level2 == "数量指标" and _is_rate(name, unit):
-            yield Hit(
-                at, f"数量指标“{name}”是比率，数量指标应统计产出的数量（如人数、次数、面积）（{at.address}）"
-            )
+            yield Hit(at, f"数量指标“{name}”是比率，数量指标应统计产出的数量（如人数、次数、面积）")
         elif level2 == "数量指标" and _is_text(indicator):
             value = indicator.value.text
             yield Hit(
                 at,
-                f"数量指标“{name}”的指标值“{value}”不是数量，应写明做了多少（如人数、次数、面积）（{at.address}）",
+                f"数量指标“{name}”的指标值“{value}”不是数量，应写明做了多少（如人数、次数、面积）",
             )
 
 
@@ -371,28 +365,28 @@ def level3_name(table: Table, settings: Settings) -> Iterator[Hit]:
         if indicator.name is None:
             if indicator.value is not None:
                 at = column_cell(table, indicator, "name")
-                yield Hit(at, f"有指标值“{indicator.value.text}”但三级指标名称为空（{at.address}）")
+                yield Hit(at, f"有指标值“{indicator.value.text}”但三级指标名称为空")
             continue
         name = clean(indicator.name.text)
         if name.startswith("是否"):
             yield Hit(
                 indicator.name.at,
-                f"三级指标“{indicator.name.text}”是是否问句，应写明可衡量的内容（如完成率、数量）（{indicator.name.cell}）",
+                f"三级指标“{indicator.name.text}”是是否问句，应写明可衡量的内容（如完成率、数量）",
             )
         elif _value_in_name(name, indicator):
             yield Hit(
                 indicator.name.at,
-                f"三级指标名称“{indicator.name.text}”中写了指标值“{indicator.value.text}”，名称与指标值应分开填写（{indicator.name.cell}）",
+                f"三级指标名称“{indicator.name.text}”中写了指标值“{indicator.value.text}”，名称与指标值应分开填写",
             )
         elif _copies_a_level(name):
             yield Hit(
                 indicator.name.at,
-                f"三级指标名称“{indicator.name.text}”照抄了层级名称，应写明具体衡量内容（{indicator.name.cell}）",
+                f"三级指标名称“{indicator.name.text}”照抄了层级名称，应写明具体衡量内容",
             )
         elif project and name == project:
             yield Hit(
                 indicator.name.at,
-                f"三级指标名称“{indicator.name.text}”照抄了项目名称，应写明具体衡量内容（{indicator.name.cell}）",
+                f"三级指标名称“{indicator.name.text}”照抄了项目名称，应写明具体衡量内容",
             )
 
 
@@ -431,7 +425,7 @@ def row_alignment(table: Table, settings: Settings) -> Iterator[Hit]:
         ):
             yield Hit(
                 level2.at,
-                f"二级指标“{level2.text}”写在了第 {level2.at.address.rstrip('0123456789')} 列，应写在二级指标列（{level2.cell}）",
+                f"二级指标“{level2.text}”写在了第 {level2.at.address.rstrip('0123456789')} 列，应写在二级指标列",
             )
     yield from _without_level1(table)
 
@@ -453,7 +447,7 @@ def _without_level1(table: Table) -> Iterator[Hit]:
             first, last = run[0], run[-1]
             at = column_cell(table, first, "level1")
             rows = f"第 {first.row} 行" if first.row == last.row else f"第 {first.row}–{last.row} 行"
-            yield Hit(at, f"{rows}指标没有一级指标（{at.address}）")
+            yield Hit(at, f"{rows}指标没有一级指标")
             run = [indicator] if missing else []
 
 
@@ -477,7 +471,7 @@ def inputs_not_outputs(table: Table, settings: Settings) -> Iterator[Hit]:
         name, unit = name_text(indicator), unit_of(indicator)
         if any(w in name for w in INPUT_WORDS) or (is_money_unit(unit) and "/" not in (unit or "")):
             at = indicator.name.at if indicator.name else column_cell(table, indicator, "name")
-            yield Hit(at, f"数量指标“{name}”统计的是投入（人力、物力、资金），应改为产出（{at.address}）")
+            yield Hit(at, f"数量指标“{name}”统计的是投入（人力、物力、资金），应改为产出")
 
 
 ACTIVITY_UNITS = ("次", "场", "条", "期", "篇", "场次", "批次", "轮")
@@ -496,5 +490,5 @@ def activity_as_effect(table: Table, settings: Settings) -> Iterator[Hit]:
             at = indicator.name.at if indicator.name else column_cell(table, indicator, "name")
             yield Hit(
                 at,
-                f"效益指标“{name_text(indicator)}”以“{unit_of(indicator)}”计的是活动数量（产出），应改为效果（{at.address}）",
+                f"效益指标“{name_text(indicator)}”以“{unit_of(indicator)}”计的是活动数量（产出），应改为效果",
             )

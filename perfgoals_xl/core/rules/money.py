@@ -44,7 +44,7 @@ def _broken_identities(table: Table, rule_id: str, settings: Settings) -> Iterat
         yield Hit(
             left.cell,
             f"{left.label}“{number_text(total)}”应等于 {identity.formula_text()} = {number_text(identity.right_sum)}，"
-            f"相差 {number_text(difference)}{_unit_mixup(total, identity.right_sum)}（{left.cell.address}）",
+            f"相差 {number_text(difference)}{_unit_mixup(total, identity.right_sum)}",
         )
 
 
@@ -103,12 +103,12 @@ def cost_within_budget(table: Table, settings: Settings) -> Iterator[Hit]:
     if total > budget + tolerance:
         yield Hit(
             first.at,
-            f"经济成本合计 {number_text(total)}{unit} 超过年度预算 {number_text(budget)}{unit}（{first.cell}）",
+            f"经济成本合计 {number_text(total)}{unit} 超过年度预算 {number_text(budget)}{unit}",
         )
     elif len(costs) == 1 and canonical(costs[0][0].operator) == "=" and abs(total - budget) > tolerance:
         yield Hit(
             first.at,
-            f"总成本写作“= {number_text(total)}{unit}”，与年度预算 {number_text(budget)}{unit} 不一致（{first.cell}）",
+            f"总成本写作“= {number_text(total)}{unit}”，与年度预算 {number_text(budget)}{unit} 不一致",
         )
 
 
@@ -147,7 +147,7 @@ def unit_cost_times_quantity(table: Table, settings: Settings) -> Iterator[Hit]:
             value = indicator.value
             yield Hit(
                 value.at,
-                f"单位成本 {value.text}{'' if unit in value.text else unit} × {number_text(count)}{per} = {number_text(product)}{table.money_unit}，超过年度预算 {number_text(budget)}{table.money_unit}（{value.cell}）",
+                f"单位成本 {value.text}{'' if unit in value.text else unit} × {number_text(count)}{per} = {number_text(product)}{table.money_unit}，超过年度预算 {number_text(budget)}{table.money_unit}",
             )
 
 
@@ -192,7 +192,7 @@ def department_projects(tables: list[Table], settings: Settings) -> Iterator[tup
                 dept,
                 Hit(
                     at,
-                    f"工作簿中没有本部门的项目表，无法核对项目支出 {number_text(spending)}（{at.address}）",
+                    f"工作簿中没有本部门的项目表，无法核对项目支出 {number_text(spending)}",
                     "info",
                 ),
             )
@@ -205,7 +205,7 @@ def department_projects(tables: list[Table], settings: Settings) -> Iterator[tup
                 dept,
                 Hit(
                     at,
-                    f"项目支出 {number_text(spending)} 小于本工作簿中项目表预算合计 {number_text(total)}（{names}）（{at.address}）",
+                    f"项目支出 {number_text(spending)} 小于本工作簿中项目表预算合计 {number_text(total)}（{names}）",
                 ),
             )
         elif total < spending - tolerance:
@@ -213,7 +213,7 @@ def department_projects(tables: list[Table], settings: Settings) -> Iterator[tup
                 dept,
                 Hit(
                     at,
-                    f"项目表预算合计 {number_text(total)}（{names}）小于项目支出 {number_text(spending)}，可能未包含全部项目表，无法核对（{at.address}）",
+                    f"项目表预算合计 {number_text(total)}（{names}）小于项目支出 {number_text(spending)}，可能未包含全部项目表，无法核对",
                     "info",
                 ),
             )
@@ -243,13 +243,13 @@ def amount_unit_declared(table: Table, settings: Settings) -> Iterator[Hit]:
         at = _money_label(table) or (table.title.at if table.title else Loc(row=table.top, col=table.left))
         yield Hit(
             at,
-            f"未注明金额单位，请在表头注明“金额单位：万元”或“元”（按{table.money_unit}理解）（{at.address}）",
+            f"未注明金额单位，请在表头注明“金额单位：万元”或“元”（按{table.money_unit}理解）",
         )
     amounts = [table.header[k] for k in AMOUNT_LABELS if k in table.header]
     lines = [item for group in table.funding for item in (group.total, *(line.item for line in group.lines))]
     for item in dict.fromkeys([*amounts, *lines, *table.budget_block.values()]):
         if item.value is not None and not isinstance(item.value.value, float):
-            yield Hit(item.value.at, f"金额“{item.value.text}”无法识别为数字（{item.value.cell}）", "error")
+            yield Hit(item.value.at, f"金额“{item.value.text}”无法识别为数字", "error")
 
 
 def _money_label(table: Table) -> Loc | None:
@@ -281,7 +281,7 @@ def weights_sum(table: Table, settings: Settings) -> Iterator[Hit]:
         total = sum(numbers) + (execution if isinstance(execution, float) else 0)
         if numbers and abs(total - 100) > 0.01:
             at = Loc(row=block.header_row, col=col)
-            yield Hit(at, f"指标权重合计 {number_text(total)}（含预算执行率权重），应为 100（{at.address}）")
+            yield Hit(at, f"指标权重合计 {number_text(total)}（含预算执行率权重），应为 100")
 
 
 NARRATIVE_AMOUNT = re.compile(
@@ -309,7 +309,7 @@ def narrative_amounts(table: Table, settings: Settings) -> Iterator[Hit]:
             if amount is not None and abs(amount - budget) > settings.thresholds.money_tolerance:
                 yield Hit(
                     item.value.at,
-                    f"{key}中写的“{match.group(0)}”与年度预算 {number_text(budget)}{table.money_unit} 不一致（{item.value.cell}）",
+                    f"{key}中写的“{match.group(0)}”与年度预算 {number_text(budget)}{table.money_unit} 不一致",
                 )
 
 
@@ -336,5 +336,5 @@ def department_cost_total(table: Table, settings: Settings) -> Iterator[Hit]:
             value = indicator.value
             yield Hit(
                 value.at,
-                f"“{name_text(indicator)}”{number_text(amount)} 与资金总额 {number_text(total)} 不一致（{value.cell}）",
+                f"“{name_text(indicator)}”{number_text(amount)} 与资金总额 {number_text(total)} 不一致",
             )

@@ -82,7 +82,7 @@ def noted(table: Table, rule_id: str) -> Iterator[Hit]:
     could not place …)."""
     for note in table.notes:
         if note.rule == rule_id:
-            yield Hit(note.at, f"{note.message}（{note.at.address}）", note.severity)
+            yield Hit(note.at, note.message, note.severity)
 
 
 def filled(table: Table) -> Iterator[Indicator]:

@@ -40,12 +40,12 @@ def project_header(table: Table, settings: Settings) -> Iterator[Hit]:
         year = YEAR.search(source.text) if source else None
         if item is None and label == "实施期" and year:
             at = source.at  # a form without the field: the title's year is the period, said as a guess
-            yield Hit(at, f"表头没有“实施期”，按标题年度 {year.group()} 年理解（{at.address}）", "warning")
+            yield Hit(at, f"表头没有“实施期”，按标题年度 {year.group()} 年理解", "warning")
         elif item is None:
             at = _top_left(table)
-            yield Hit(at, f"表头缺少“{label}”（{at.address}）")
+            yield Hit(at, f"表头缺少“{label}”")
         elif item.value is None:
-            yield Hit(item.value_at, f"“{item.label.text}”未填写（{item.value_at.address}）")
+            yield Hit(item.value_at, f"“{item.label.text}”未填写")
     budget = table.header.get("年度预算金额")
     if (
         budget is not None
@@ -53,16 +53,14 @@ def project_header(table: Table, settings: Settings) -> Iterator[Hit]:
         and isinstance(budget.value.value, float)
         and budget.value.value <= 0
     ):
-        yield Hit(
-            budget.value.at, f"年度预算金额应大于 0，当前为“{budget.value.text}”（{budget.value.cell}）"
-        )
+        yield Hit(budget.value.at, f"年度预算金额应大于 0，当前为“{budget.value.text}”")
     for key, item in table.header.items():
         if key in PROJECT_REQUIRED or is_signature(item) or _is_source_line(table, item):
             continue
         if item.value is None:
-            yield Hit(item.value_at, f"“{item.label.text}”未填写（{item.value_at.address}）", "warning")
+            yield Hit(item.value_at, f"“{item.label.text}”未填写", "warning")
         elif _unticked(item.value.text):
-            yield Hit(item.value.at, f"“{item.label.text}”的选项都未勾选（{item.value.cell}）", "warning")
+            yield Hit(item.value.at, f"“{item.label.text}”的选项都未勾选", "warning")
 
 
 _BOXES = re.compile(r"[□☐]")
@@ -95,26 +93,24 @@ def department_parts(table: Table, settings: Settings) -> Iterator[Hit]:
     for label in ("部门名称", "年度履职目标"):
         item = table.header.get(label)
         if item is None:
-            yield Hit(at, f"部门整体表缺少“{label}”（{at.address}）")
+            yield Hit(at, f"部门整体表缺少“{label}”")
         elif item.value is None:
-            yield Hit(item.value_at, f"“{item.label.text}”未填写（{item.value_at.address}）")
+            yield Hit(item.value_at, f"“{item.label.text}”未填写")
     complete = [t for t in table.tasks if t.name is not None and t.content is not None]
     if not complete:
-        yield Hit(at, f"部门整体表缺少年度主要任务（任务名称和主要内容）（{at.address}）")
+        yield Hit(at, "部门整体表缺少年度主要任务（任务名称和主要内容）")
     for task in table.tasks:
         if task.name is None or task.content is None:
             missing = "任务名称" if task.name is None else "主要内容"
             where = (task.content or task.name).at
-            yield Hit(where, f"年度主要任务第 {task.row} 行缺少{missing}（{where.address}）")
+            yield Hit(where, f"年度主要任务第 {task.row} 行缺少{missing}")
     if "资金总额" not in table.budget_block:
         total = table.header.get("年度预算金额")  # a 预算总量 alone in the header (重庆 整体绩效目标表)
         where = total.value.at if total is not None and total.value is not None else at
         only = "只有预算总额，" if where is not at else ""
-        yield Hit(
-            where, f"部门整体表{only}缺少预算情况（资金总额、按收入性质分、按支出性质分）（{where.address}）"
-        )
+        yield Hit(where, f"部门整体表{only}缺少预算情况（资金总额、按收入性质分、按支出性质分）")
     if not table.blocks:
-        yield Hit(at, f"部门整体表缺少绩效指标（{at.address}）")
+        yield Hit(at, "部门整体表缺少绩效指标")
 
 
 @rule("S03", "warning", "年度须一致", evidence="P")
@@ -136,7 +132,7 @@ def years_agree(table: Table, settings: Settings) -> Iterator[Hit]:
     if years and not min(years) <= int(title_years[0]) <= max(years):
         yield Hit(
             period.value.at,
-            f"实施期“{period.value.text}”与标题年度 {title_years[0]} 年不一致（{period.value.cell}）",
+            f"实施期“{period.value.text}”与标题年度 {title_years[0]} 年不一致",
         )
 
 
@@ -166,7 +162,7 @@ def specific_goal(table: Table, settings: Settings) -> Iterator[Hit]:
         why = "只是重复项目名称" if restates else "没有量化内容"
         yield Hit(
             item.value.at,
-            f"本年度绩效目标“{item.value.text}”{why}，应写明做什么、做多少、何时完成（{item.value.cell}）",
+            f"本年度绩效目标“{item.value.text}”{why}，应写明做什么、做多少、何时完成",
         )
 
 
@@ -226,7 +222,7 @@ def duplicate_indicators(table: Table, settings: Settings) -> Iterator[Hit]:
         if earlier is not None:
             yield Hit(
                 indicator.name.at,
-                f"三级指标“{indicator.name.text}”与第 {earlier.row} 行“{earlier.name.text}”重复（{indicator.name.cell}）",
+                f"三级指标“{indicator.name.text}”与第 {earlier.row} 行“{earlier.name.text}”重复",
             )
 
 
@@ -295,13 +291,11 @@ def truncated_labels(table: Table, settings: Settings) -> Iterator[Hit]:
         if not any(label_key(s) == key for s in _spellings(str(item.label.value))):
             yield Hit(
                 item.label.at,
-                f"表头“{item.label.text}”按“{item.label.value}”识别，可能被截断（{item.label.cell}）",
+                f"表头“{item.label.text}”按“{item.label.value}”识别，可能被截断",
             )
     for indicator in table.indicators:
         if indicator.name is not None and (_unbalanced(indicator.name.text) or _cut_short(indicator)):
-            yield Hit(
-                indicator.name.at, f"三级指标“{indicator.name.text}”可能被截断（{indicator.name.cell}）"
-            )
+            yield Hit(indicator.name.at, f"三级指标“{indicator.name.text}”可能被截断")
 
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -346,9 +340,7 @@ def deadline_in_period(table: Table, settings: Settings) -> Iterator[Hit]:
             continue
         for year in (int(y) for y in YEAR.findall(value.text)):
             if not min(years) <= year <= max(years):
-                yield Hit(
-                    value.at, f"完成时限“{value.text}”不在实施期“{period.value.text}”内（{value.cell}）"
-                )
+                yield Hit(value.at, f"完成时限“{value.text}”不在实施期“{period.value.text}”内")
                 break
 
 
@@ -366,13 +358,13 @@ def medium_term(table: Table, settings: Settings) -> Iterator[Hit]:
         item = table.header["中期资金总额"]
         yield Hit(
             item.value.at,
-            f"中期资金总额 {number_text(medium)} 小于年度资金总额 {number_text(annual)}（{item.value.cell}）",
+            f"中期资金总额 {number_text(medium)} 小于年度资金总额 {number_text(annual)}",
         )
     pair = _medium_and_annual(table)
     if pair is not None and _same_targets(table, *pair):
         second = table.blocks[pair[1]]
         at = Loc(row=second.header_row, col=second.columns.get("level1", table.left))
-        yield Hit(at, f"中期与年度绩效指标完全相同，应分别设定（{at.address}）")
+        yield Hit(at, "中期与年度绩效指标完全相同，应分别设定")
     yield from _same_goals(table)
 
 
@@ -411,7 +403,7 @@ def _same_goals(table: Table) -> Iterator[Hit]:
     if a and SequenceMatcher(None, a, b).ratio() >= GOALS_ALIKE:
         at = annual.value.at
         how = "相同" if a == b else "大部分相同"
-        yield Hit(at, f"中期目标与年度目标{how}，年度目标应是中期目标的分年度分解（{at.address}）")
+        yield Hit(at, f"中期目标与年度目标{how}，年度目标应是中期目标的分年度分解")
 
 
 GOALS_ALIKE = 0.75  # a year's goal that copies three quarters of the 中期 goal has not been broken down
@@ -428,7 +420,7 @@ def formulas_without_results(table: Table, settings: Settings) -> Iterator[Hit]:
     for formula in table.formulas_without_results:
         yield Hit(
             formula.at,
-            f"公式“={formula.text}”在文件中没有计算结果，已按空白校验；请用 Excel 或 WPS 打开、保存后再校验（{formula.cell}）",
+            f"公式“={formula.text}”在文件中没有计算结果，已按空白校验；请用 Excel 或 WPS 打开、保存后再校验",
         )
 
 
@@ -443,5 +435,5 @@ def unread_content(table: Table, settings: Settings) -> Iterator[Hit]:
     """
     if table.unreadable:
         at = table.title.at if table.title else Loc(row=table.top, col=table.left)
-        yield Hit(at, f"此处像是绩效目标表，但未能读取：{table.unreadable}（{at.address}）")
+        yield Hit(at, f"此处像是绩效目标表，但未能读取：{table.unreadable}")
     yield from noted(table, "S10")

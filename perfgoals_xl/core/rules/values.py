@@ -38,18 +38,18 @@ def operator_known(table: Table, settings: Settings) -> Iterator[Hit]:
         if operator is not None and operator.value is None:
             yield Hit(
                 operator.at,
-                f"指标值类型“{operator.text}”无法识别，应为{OPERATORS_TEXT}之一（{operator.cell}）",
+                f"指标值类型“{operator.text}”无法识别，应为{OPERATORS_TEXT}之一",
             )
         elif operator is not None or indicator.declared is not None or indicator.value is None:
             continue
         elif _has_operator_column(table, indicator):
             at = column_cell(table, indicator, "operator")
-            yield Hit(at, f"指标值类型为空，应填写{OPERATORS_TEXT}之一（{at.address}）")
+            yield Hit(at, f"指标值类型为空，应填写{OPERATORS_TEXT}之一")
         elif indicator.number is not None:
             at = indicator.value.at
             yield Hit(
                 at,
-                f"指标值“{indicator.value.text}”缺少计算符号（≥、≤、= 等），按“=”理解（{at.address}）",
+                f"指标值“{indicator.value.text}”缺少计算符号（≥、≤、= 等），按“=”理解",
                 "warning",
             )
 
@@ -72,14 +72,14 @@ def quantity_complete(table: Table, settings: Settings) -> Iterator[Hit]:
         if indicator.value is None:
             at = column_cell(table, indicator, "value")
             if indicator.is_quantitative:
-                yield Hit(at, f"定量指标缺少指标值（{at.address}）")
+                yield Hit(at, "定量指标缺少指标值")
             elif indicator.name is not None and indicator.operator is None:
                 at = indicator.name.at  # shared by 区域目标值 columns: said once
-                yield Hit(at, f"三级指标“{indicator.name.text}”没有填写指标值（{at.address}）", "warning")
+                yield Hit(at, f"三级指标“{indicator.name.text}”没有填写指标值", "warning")
         elif indicator.number is not None and (indicator.unit is None or indicator.unit.value is None):
             at = indicator.unit.at if indicator.unit else column_cell(table, indicator, "unit")
             written = f"，当前为“{indicator.unit.text}”" if indicator.unit else ""
-            yield Hit(at, f"定量指标缺少计量单位{written}（{at.address}）")
+            yield Hit(at, f"定量指标缺少计量单位{written}")
 
 
 @rule("V04", "error", "百分比取值在0-100之间")
@@ -93,7 +93,7 @@ def percent_range(table: Table, settings: Settings) -> Iterator[Hit]:
         number = indicator.number
         if indicator.unit and indicator.unit.value == "%" and number is not None and not 0 <= number <= 100:
             value = indicator.value
-            yield Hit(value.at, f"百分比指标值应在0～100之间，当前为“{value.text}”（{value.cell}）")
+            yield Hit(value.at, f"百分比指标值应在0～100之间，当前为“{value.text}”")
 
 
 @rule("V05", "error", "计数单位的指标值须为整数")
@@ -110,7 +110,7 @@ def count_integer(table: Table, settings: Settings) -> Iterator[Hit]:
             value = indicator.value
             yield Hit(
                 value.at,
-                f"计量单位为“{unit}”，指标值应为整数，当前为“{number_text(number)}”（{value.cell}）",
+                f"计量单位为“{unit}”，指标值应为整数，当前为“{number_text(number)}”",
             )
 
 
@@ -128,10 +128,10 @@ def qualitative_text(table: Table, settings: Settings) -> Iterator[Hit]:
             continue
         if indicator.value is None:
             at = column_cell(table, indicator, "value")
-            yield Hit(at, f"定性指标缺少指标值（文字表述）（{at.address}）", "warning")
+            yield Hit(at, "定性指标缺少指标值（文字表述）", "warning")
         elif indicator.unit is not None and indicator.unit.value is not None:
             unit = indicator.unit
-            yield Hit(unit.at, f"定性指标不应带计量单位，当前为“{unit.text}”，应留空或写“无”（{unit.cell}）")
+            yield Hit(unit.at, f"定性指标不应带计量单位，当前为“{unit.text}”，应留空或写“无”")
 
 
 @rule(
@@ -160,37 +160,35 @@ def satisfaction_target(table: Table, settings: Settings) -> Iterator[Hit]:
         if op in ("≤", "<"):
             yield Hit(
                 indicator.operator.at,
-                f"满意度“{name}”是正向指标，应使用“≥”，当前为“{op}”（{indicator.operator.cell}）",
+                f"满意度“{name}”是正向指标，应使用“≥”，当前为“{op}”",
                 "error",
             )
         elif indicator.is_qualitative:
             yield Hit(
                 at,
-                f"满意度“{name}”宜量化为百分比（如 ≥ 90 %），当前为定性“{indicator.value.text if indicator.value else ''}”（{at.address}）",
+                f"满意度“{name}”宜量化为百分比（如 ≥ 90 %），当前为定性“{indicator.value.text if indicator.value else ''}”",
             )
             continue
         elif op == "=":
-            yield Hit(
-                indicator.operator.at, f"满意度“{name}”宜使用“≥”，当前为“=”（{indicator.operator.cell}）"
-            )
+            yield Hit(indicator.operator.at, f"满意度“{name}”宜使用“≥”，当前为“=”")
         if number is None:
             continue
         if unit != "%":
-            yield Hit(at, f"满意度“{name}”的单位应为“%”，当前为“{unit or '空'}”（{at.address}）")
+            yield Hit(at, f"满意度“{name}”的单位应为“%”，当前为“{unit or '空'}”")
         elif number >= 100:
             yield Hit(
                 at,
-                f"满意度“{name}”目标设为 {number_text(number)}% 难以实现，一般设为 ≥ 85%～90%（{at.address}）",
+                f"满意度“{name}”目标设为 {number_text(number)}% 难以实现，一般设为 ≥ 85%～90%",
             )
         elif number < limits.satisfaction_floor:
             yield Hit(
                 at,
-                f"满意度“{name}”目标 {number_text(number)}% 过低（低于 {number_text(limits.satisfaction_floor)}%）（{at.address}）",
+                f"满意度“{name}”目标 {number_text(number)}% 过低（低于 {number_text(limits.satisfaction_floor)}%）",
             )
         elif number < limits.satisfaction_warn_below:
             yield Hit(
                 at,
-                f"满意度“{name}”目标 {number_text(number)}% 偏低，一般不低于 {number_text(limits.satisfaction_warn_below)}%（{at.address}）",
+                f"满意度“{name}”目标 {number_text(number)}% 偏低，一般不低于 {number_text(limits.satisfaction_warn_below)}%",
             )
 
 
@@ -212,17 +210,17 @@ def cost_operator(table: Table, settings: Settings) -> Iterator[Hit]:
                 at = indicator.value.at
                 yield Hit(
                     at,
-                    f"成本指标“{indicator.value.text}”没有写计算符号，应使用“≤”（{at.address}）",
+                    f"成本指标“{indicator.value.text}”没有写计算符号，应使用“≤”",
                     "warning",
                 )
             continue
         op = canonical(operator)
         if op in ("≥", ">"):
-            yield Hit(operator.at, f"成本指标应使用“≤”，当前为“{op}”（{operator.cell}）")
+            yield Hit(operator.at, f"成本指标应使用“≤”，当前为“{op}”")
         elif op == "=" and money_value(table, indicator) is not None:
             yield Hit(
                 operator.at,
-                f"成本指标一般使用“≤”，当前为“=”；仅当成本固定等于预算或标准时可用“=”（{operator.cell}）",
+                "成本指标一般使用“≤”，当前为“=”；仅当成本固定等于预算或标准时可用“=”",
                 "warning",
             )
 
@@ -271,7 +269,7 @@ def unit_fits_name(table: Table, settings: Settings) -> Iterator[Hit]:
             at = indicator.unit.at if indicator.unit else column_cell(table, indicator, "unit")
             yield Hit(
                 at,
-                f"“{name_text(indicator)}”的计量单位应为{expected[0]}，当前为“{indicator.unit.text if indicator.unit else '空'}”（{at.address}）",
+                f"“{name_text(indicator)}”的计量单位应为{expected[0]}，当前为“{indicator.unit.text if indicator.unit else '空'}”",
             )
 
 
@@ -318,11 +316,11 @@ def negative_direction(table: Table, settings: Settings) -> Iterator[Hit]:
             continue
         op = canonical(operator)
         if op in ("≥", ">"):
-            yield Hit(operator.at, f"“{name}”是反向指标，应使用“≤”或“=0”，当前为“{op}”（{operator.cell}）")
+            yield Hit(operator.at, f"“{name}”是反向指标，应使用“≤”或“=0”，当前为“{op}”")
         elif op == "=" and indicator.number not in (None, 0.0):
             yield Hit(
                 operator.at,
-                f"“{name}”是反向指标，宜写“≤ {indicator.value.text}”或“= 0”（{operator.cell}）",
+                f"“{name}”是反向指标，宜写“≤ {indicator.value.text}”或“= 0”",
                 "warning",
             )
 
@@ -345,7 +343,7 @@ def template_residue(table: Table, settings: Settings) -> Iterator[Hit]:
         fields.extend(f for f in (indicator.name, indicator.value, indicator.unit) if f is not None)
     for field in fields:
         if PLACEHOLDER.search(field.text):
-            yield Hit(field.at, f"“{field.text}”中保留了模板占位符，应填写实际内容（{field.cell}）")
+            yield Hit(field.at, f"“{field.text}”中保留了模板占位符，应填写实际内容")
 
 
 @rule(
@@ -371,18 +369,14 @@ def vague_wording(table: Table, settings: Settings) -> Iterator[Hit]:
             and isinstance(value.value, str)
             and _vague(clean(value.text), limits.vague_values)
         ):
-            yield Hit(
-                value.at, f"指标值“{value.text}”表述模糊，无法衡量，应量化或写明达到的程度（{value.cell}）"
-            )
+            yield Hit(value.at, f"指标值“{value.text}”表述模糊，无法衡量，应量化或写明达到的程度")
         if name is not None:
             text = clean(name.text)
             word = next((w for w in limits.vague_name_words if w in text), None) or next(
                 (w for w in limits.vague_name_starts if text.startswith(w)), None
             )
             if word:
-                yield Hit(
-                    name.at, f"三级指标“{name.text}”含模糊表述“{word}”，应写明可衡量的内容（{name.cell}）"
-                )
+                yield Hit(name.at, f"三级指标“{name.text}”含模糊表述“{word}”，应写明可衡量的内容")
     yield from _boilerplate(table, limits.boilerplate_min_rows)
 
 
@@ -425,7 +419,7 @@ def _boilerplate(table: Table, min_rows: int) -> Iterator[Hit]:
             first = rows[0].explanation
             yield Hit(
                 first.at,
-                f"指标解释“{first.text}”在 {len(rows)} 行重复出现，应分别说明每个指标的含义或计算方法（{first.cell}）",
+                f"指标解释“{first.text}”在 {len(rows)} 行重复出现，应分别说明每个指标的含义或计算方法",
             )
 
 
@@ -450,7 +444,7 @@ def embedded_parts(table: Table, settings: Settings) -> Iterator[Hit]:
         if parts and indicator.number is not None:
             yield Hit(
                 value.at,
-                f"“{value.text}”已拆分为 {canonical(indicator.operator) or '（无符号）'} / {number_text(indicator.number)} / {canonical(indicator.unit) or '（无单位）'}（{value.cell}）",
+                f"“{value.text}”已拆分为 {canonical(indicator.operator) or '（无符号）'} / {number_text(indicator.number)} / {canonical(indicator.unit) or '（无单位）'}",
             )
 
 
@@ -469,13 +463,13 @@ def type_matches_value(table: Table, settings: Settings) -> Iterator[Hit]:
             continue
         yield from _written_conflicts(indicator)
         if indicator.is_quantitative and indicator.number is None and not has_date_value(indicator):
-            yield Hit(value.at, f"定量指标的指标值应为数字，当前为“{value.text}”（{value.cell}）")
+            yield Hit(value.at, f"定量指标的指标值应为数字，当前为“{value.text}”")
         elif (
             indicator.is_qualitative
             and isinstance(value.value, float)
             and (indicator.unit is None or indicator.unit.value is None)
         ):
-            yield Hit(value.at, f"定性指标的指标值应为文字表述，当前为数字“{value.text}”（{value.cell}）")
+            yield Hit(value.at, f"定性指标的指标值应为文字表述，当前为数字“{value.text}”")
 
 
 def _written_conflicts(indicator: Indicator) -> Iterator[Hit]:
@@ -485,13 +479,13 @@ def _written_conflicts(indicator: Indicator) -> Iterator[Hit]:
     if written is not None and operator is not None:
         yield Hit(
             value.at,
-            f"指标值“{value.text}”中的符号“{written.text}”与指标值类型“{operator.text}”矛盾，请改为一致（{value.cell}）",
+            f"指标值“{value.text}”中的符号“{written.text}”与指标值类型“{operator.text}”矛盾，请改为一致",
         )
     unit = indicator.written_unit
     if unit is not None and indicator.unit is not None:
         yield Hit(
             value.at,
-            f"指标值“{value.text}”中的单位“{unit.text}”与度量单位“{indicator.unit.text}”矛盾，请改为一致（{value.cell}）",
+            f"指标值“{value.text}”中的单位“{unit.text}”与度量单位“{indicator.unit.text}”矛盾，请改为一致",
         )
 
 
@@ -521,5 +515,5 @@ def structured_value(table: Table, settings: Settings) -> Iterator[Hit]:
             why = "混有数字，拆不出数值和单位" if mixed else "是一句叙述"
             yield Hit(
                 value.at,
-                f"指标值“{value.text}”{why}，应写成“符号＋数值＋单位”（如 ≥ 95 %）或简短的定性表述（{value.cell}）",
+                f"指标值“{value.text}”{why}，应写成“符号＋数值＋单位”（如 ≥ 95 %）或简短的定性表述",
             )
