@@ -9,7 +9,8 @@ from pathlib import Path
 from perfgoals_xl.core.check import check_grids, hidden_note, skipped_sheets, unreadable_note
 from perfgoals_xl.core.report import FileError, FileReport
 from perfgoals_xl.core.settings import Settings
-from perfgoals_xl.files.read import ReadError, Workbook, read_workbook
+from perfgoals_xl.files.errors import ReadError
+from perfgoals_xl.files.read import Workbook, read_workbook
 
 
 def check_file(path: Path, settings: Settings | None = None) -> FileReport:

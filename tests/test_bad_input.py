@@ -26,7 +26,9 @@ import bad_files as bf
 import pytest
 from conftest import THREE_SHEETS
 
-from perfgoals_xl.files.read import MAX_SHEET_CELLS, ReadError, read_workbook
+from perfgoals_xl.files.errors import ReadError
+from perfgoals_xl.files.precheck.limits import MAX_SHEET_CELLS
+from perfgoals_xl.files.read import read_workbook
 from perfgoals_xl.pipeline import check_file
 
 CHILD_MEMORY = 1536 << 20  # bytes of address space for a child run: far below what the bombs would take

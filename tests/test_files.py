@@ -7,7 +7,9 @@ import zipfile
 import pytest
 from conftest import THREE_SHEETS
 
-from perfgoals_xl.files.read import ReadError, find_workbooks, read_workbook
+from perfgoals_xl.files.errors import ReadError
+from perfgoals_xl.files.find import find_workbooks
+from perfgoals_xl.files.read import read_workbook
 from perfgoals_xl.pipeline import check_file
 
 

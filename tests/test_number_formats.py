@@ -24,7 +24,8 @@ from excel_harness import payload_from_xlsx
 
 from perfgoals_xl.core.grid import is_percent_format
 from perfgoals_xl.excel import host as excel
-from perfgoals_xl.files.read import MAX_PERCENT_CELLS, read_workbook
+from perfgoals_xl.files.precheck.limits import MAX_PERCENT_CELLS
+from perfgoals_xl.files.read import read_workbook
 
 
 @pytest.mark.parametrize(

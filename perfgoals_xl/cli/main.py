@@ -19,7 +19,8 @@ from perfgoals_xl.core.config import ConfigError, load_settings
 from perfgoals_xl.core.render import render_text, to_json
 from perfgoals_xl.core.report import FileReport, Report
 from perfgoals_xl.core.settings import PROFILES, Settings
-from perfgoals_xl.files.read import Workbook, find_workbooks
+from perfgoals_xl.files.find import find_workbooks
+from perfgoals_xl.files.read import Workbook
 from perfgoals_xl.pipeline import check_workbook, internal_error
 from perfgoals_xl.resources import resource_dirs
 

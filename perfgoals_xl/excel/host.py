@@ -49,7 +49,7 @@ from perfgoals_xl.core.marks import (
 from perfgoals_xl.core.reader import read_tables
 from perfgoals_xl.core.rules.registry import number_text
 from perfgoals_xl.core.settings import Settings
-from perfgoals_xl.files.read import MAX_SHEET_CELLS
+from perfgoals_xl.files.precheck.limits import MAX_SHEET_CELLS
 
 ALERT_TITLE = "绩效目标校验"
 RESULT_WIDTHS = (6, 6, 6, 14, 8, 80)  # characters; the remote engine takes points (×7)

@@ -52,7 +52,8 @@ from perfgoals_xl.core.marks import (
     still_written,
     written_values,
 )
-from perfgoals_xl.files.read import MAX_SHEET_CELLS, short_reason
+from perfgoals_xl.files.errors import short_reason
+from perfgoals_xl.files.precheck.limits import MAX_SHEET_CELLS
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook

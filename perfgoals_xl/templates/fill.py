@@ -17,7 +17,7 @@ from perfgoals_xl.core.reader.values import money_in
 from perfgoals_xl.core.specs import BUDGET_FIELDS, DepartmentSpec, IndicatorSpec, ProjectSpec, SpecFile
 from perfgoals_xl.core.totals import same_department
 from perfgoals_xl.core.vocab import canonical_level1, canonical_level2
-from perfgoals_xl.files.read import short_reason
+from perfgoals_xl.files.errors import short_reason
 from perfgoals_xl.resources import resource_dirs
 from perfgoals_xl.templates.layout import BUDGET_SUBLABELS, NAMES, add_entry_help
 

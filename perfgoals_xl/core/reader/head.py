@@ -310,10 +310,11 @@ class _Pairs:
                 continue
             self.used.add(row)
             following, beside = index + 1, None
+            captions = _heads_columns(value)  # `年度资金总额 | 金额(万元)`, but `项目名称 | 项目` is a name
             if (
                 following < len(cells)
                 and not self._strong_label(cells[following][1])
-                and not _caption(cells[following][1])
+                and not (captions and _caption(cells[following][1]))
                 and not self._label_across_gap(row, col, cells[following])
             ):
                 beside = cells[following]
@@ -337,7 +338,7 @@ class _Pairs:
             item_value = Field(value=inline[1], text=inline[1], at=Loc(row=row, col=col))
         elif beside is not None:
             item_value = _field(beside[1], row, beside[0])
-        elif nxt is not None and _caption(nxt[1]):  # type: ignore[index]
+        elif nxt is not None and _caption(nxt[1]) and _heads_columns(value):  # type: ignore[index]
             if match_header_label(value) is None:
                 return  # `支出明细预算(万元) | 项目 | …`: the caption row of a list below
             value_at = Loc(row=row, col=nxt[0])  # type: ignore[index]  # `年度资金总额 | 金额(万元)`: blank
@@ -440,6 +441,12 @@ def _names_a_field(value: object) -> bool:
     next label, not more of the value."""
     text = cell_text(value)  # type: ignore[arg-type]
     return _label_like(text) and bool(_FIELD_NAME.search(label_key(text)))
+
+
+def _heads_columns(label: object) -> bool:
+    """A money label or one we do not know: a caption (金额, 项目) right of it heads a column of amounts."""
+    match = match_header_label(label)
+    return match is None or match.canonical in AMOUNT_LABELS or bool(_MONEY_LINE.search(match.canonical))
 
 
 def _caption(value: object) -> bool:
