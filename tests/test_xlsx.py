@@ -38,9 +38,8 @@ from perfgoals_xl.core.marks import (
     link_target,
     parse_refers_to,
 )
-from perfgoals_xl.files import write as xlsx
 from perfgoals_xl.files.read import read_workbook
-from perfgoals_xl.files.write import WriteError, annotate, clear, plan_for
+from perfgoals_xl.files.write import WriteError, annotate, clear, plan_for, save, style
 from perfgoals_xl.pipeline import check_workbook
 
 CHECKED_AT = datetime(2026, 3, 1, 9, 30)
@@ -172,7 +171,7 @@ def test_annotated_sample_shows_every_finding(src: Path, tmp_path: Path) -> None
         comment = book[finding.sheet].cell(row=row, column=col).comment
         assert comment is not None and comment.text.startswith(NOTE_PREFIX), finding
         assert f"{finding.rule}：{finding.message}" in comment.text
-        assert comment.author == xlsx.NOTE_AUTHOR
+        assert comment.author == style.NOTE_AUTHOR
 
     # the results sheet: the summary line, the header, one linked row per finding (infos included)
     ws = book[RESULTS_SHEET]
@@ -196,7 +195,7 @@ def test_annotated_sample_shows_every_finding(src: Path, tmp_path: Path) -> None
         assert row[4].hyperlink.location == link_target(finding.sheet, finding.cell)[1:]
         assert row[4].hyperlink.target is None  # internal: no relationship to an outside file
         tinted = row[0].fill.fgColor.rgb if row[0].fill.fill_type == "solid" else None
-        assert tinted == xlsx.ROW_TINTS.get(finding.severity)
+        assert tinted == style.ROW_TINTS.get(finding.severity)
     assert ws.freeze_panes == "A3" and ws["F3"].alignment.wrap_text
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
     assert ws.sheet_properties.pageSetUpPr.fitToPage
@@ -377,7 +376,7 @@ def test_permission_denied_is_a_chinese_error(tmp_path: Path, monkeypatch: pytes
     def denied(*_args: Any, **_kwargs: Any) -> Any:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(xlsx.tempfile, "mkstemp", denied)
+    monkeypatch.setattr(save.tempfile, "mkstemp", denied)
     with pytest.raises(WriteError) as caught:
         annotated(ONE_SHEET, tmp_path / "out.xlsx")
     assert "没有写入权限" in caught.value.message and "out.xlsx" in caught.value.message

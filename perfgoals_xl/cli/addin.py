@@ -27,6 +27,7 @@ from xml.sax.saxutils import escape
 
 import click
 
+from perfgoals_xl.core.errors import PerfgoalsError
 from perfgoals_xl.resources import resource_dirs
 
 TEMPLATE_NAME = "quickstart_addin_ribbon.xlam"
@@ -54,7 +55,7 @@ NS = {
 NEED_EXTRA = "请先安装：pip install 'perfgoals-xl[addin]'（生成加载项需要 pyOpenVBA）"
 
 
-class AddinError(Exception):
+class AddinError(PerfgoalsError):
     """A build or install step that cannot be done; the message is Chinese and says what to do."""
 
 
@@ -345,7 +346,7 @@ def build_command(out: Path, interpreter: str) -> None:
     try:
         result = build(out, interpreter)
     except AddinError as exc:
-        click.echo(str(exc), err=True)
+        click.echo(exc.message, err=True)
         sys.exit(1)
     for warning in result.warnings:
         click.echo(f"警告：{warning}", err=True)
@@ -366,7 +367,7 @@ def install_command(xlam: Path) -> None:
     try:
         target, warnings = install(xlam)
     except AddinError as exc:
-        click.echo(str(exc), err=True)
+        click.echo(exc.message, err=True)
         sys.exit(1)
     for warning in warnings:
         click.echo(f"警告：{warning}", err=True)

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from perfgoals_xl.core.errors import PerfgoalsError
 from perfgoals_xl.core.models import SEVERITY_NAMES
 from perfgoals_xl.core.rules import RULES
 from perfgoals_xl.core.settings import PROFILES, Settings, Thresholds
@@ -27,12 +28,8 @@ OVERRIDE_KEYS = ("profile", "select", "ignore", "strict", "severity", "include_h
 CLI_ORIGIN = "命令行参数有误"
 
 
-class ConfigError(Exception):
+class ConfigError(PerfgoalsError):
     """A settings file or command-line setting that cannot be used; `message` is Chinese and names the file."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 # folder → the closest config file at or above it (home fallback excluded); file → (stat key, settings).

@@ -17,6 +17,7 @@ from typing import Any
 
 from perfgoals_xl.core.check import check_grids, hidden_note, skipped_sheets
 from perfgoals_xl.core.config import ConfigError, load_settings
+from perfgoals_xl.core.errors import PerfgoalsError
 from perfgoals_xl.core.grid import CellValue, Grid, Visibility, address, is_percent_format
 from perfgoals_xl.core.marks import (
     FILL_COLORS,
@@ -67,12 +68,8 @@ class Outcome:
 # --- reading -------------------------------------------------------------------------------------------------
 
 
-class SheetTooLarge(Exception):
+class SheetTooLarge(PerfgoalsError):
     """A used range too large to read safely; `message` is Chinese and names the sheet."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 MAX_PERCENT_CANDIDATES = 5_000  # cells per sheet whose number format desktop Excel is asked for

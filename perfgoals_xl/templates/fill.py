@@ -11,6 +11,7 @@ from copy import copy
 from pathlib import Path
 from typing import Any
 
+from perfgoals_xl.core.errors import PerfgoalsError
 from perfgoals_xl.core.models import Table
 from perfgoals_xl.core.reader.labels import match_column_role
 from perfgoals_xl.core.reader.values import money_in
@@ -24,12 +25,8 @@ from perfgoals_xl.templates.layout import BUDGET_SUBLABELS, NAMES, add_entry_hel
 TEMPLATE_FILES = {"project": "project_template.xlsx", "department": "department_template.xlsx"}
 
 
-class FillError(Exception):
+class FillError(PerfgoalsError):
     """Input that cannot be filled; `message` is Chinese and names the file."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def template_path(kind: str) -> Path:

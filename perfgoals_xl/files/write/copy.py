@@ -1,0 +1,77 @@
+"""A copy built from the Grids that were checked, for formats openpyxl cannot open (.xls/.xlsb/.ods): values,
+merges and sheet names."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+from perfgoals_xl.core.grid import Grid, column_letter
+from perfgoals_xl.core.marks import Plan
+from perfgoals_xl.files.write.save import activate_first_visible
+from perfgoals_xl.files.write.style import SHEET_TITLE_FORBIDDEN, display_width
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
+
+
+def from_grids(grids: list[Grid]) -> tuple[OpenpyxlWorkbook, dict[str, str]]:
+    """An openpyxl workbook holding the Grids' values and merges; also old → new sheet titles."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment
+
+    book = Workbook()
+    book.remove(book.active)
+    titles: dict[str, str] = {}
+    wrap = Alignment(wrap_text=True, vertical="center")
+    for grid in grids or [Grid(sheet="Sheet1", rows=[])]:
+        title = _sheet_title(grid.sheet, set(titles.values()))
+        titles[grid.sheet] = title
+        ws = book.create_sheet(title)
+        widths: dict[int, int] = {}
+        for offset, line in enumerate(grid.rows):
+            for col_offset, value in enumerate(line):
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                row, col = grid.first_row + offset, grid.first_col + col_offset
+                cell = ws.cell(row=row, column=col, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # text such as "=95" stays text
+                    cell.alignment = wrap
+                if grid.merge_at(row, col) is None:
+                    widths[col] = max(widths.get(col, 0), display_width(str(value)))
+        for merged in grid.merges:
+            ws.merge_cells(merged.ref)
+        for col, width in widths.items():
+            ws.column_dimensions[column_letter(col)].width = min(max(width + 2, 8), 40)
+        if grid.visibility != "visible" and any(other.visibility == "visible" for other in grids):
+            ws.sheet_state = grid.visibility  # hidden as in the source (one sheet stays visible)
+    activate_first_visible(book)
+    return book, titles
+
+
+def _sheet_title(name: str, taken: set[str]) -> str:
+    """A title Excel accepts (≤31 characters, none of []:*?/\\), unique in the workbook."""
+    title = (name.translate(SHEET_TITLE_FORBIDDEN).strip("'") or "Sheet")[:31]
+    candidate, number = title, 2
+    while candidate in taken:
+        suffix = f"({number})"
+        candidate, number = title[: 31 - len(suffix)] + suffix, number + 1
+    return candidate
+
+
+def renamed(plan: Plan, titles: dict[str, str]) -> Plan:
+    if all(old == new for old, new in titles.items()):
+        return plan
+    rename = lambda sheet: titles.get(sheet, sheet)  # noqa: E731
+    return dataclasses.replace(
+        plan,
+        blocks=[dataclasses.replace(b, sheet=rename(b.sheet)) for b in plan.blocks],
+        notes=[dataclasses.replace(n, sheet=rename(n.sheet)) for n in plan.notes],
+        results=[dataclasses.replace(f, sheet=rename(f.sheet)) for f in plan.results],
+        checked_sheets=[rename(s) for s in plan.checked_sheets],
+        hidden_sheets=frozenset(rename(s) for s in plan.hidden_sheets),
+    )

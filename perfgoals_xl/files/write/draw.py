@@ -1,0 +1,168 @@
+"""Drawing a Plan of marks into an openpyxl workbook: conditional-format fills, notes, the 校验结果 sheet and
+the registry names."""
+
+from __future__ import annotations
+
+import dataclasses
+from copy import copy
+from typing import TYPE_CHECKING, Any
+
+from perfgoals_xl.core.grid import column_letter
+from perfgoals_xl.core.marks import (
+    FILL_COLORS,
+    MARKER_FORMULAS,
+    RESULT_HEADER,
+    Plan,
+    link_target,
+    registry_names,
+    result_rows,
+    results_sheet_name,
+)
+from perfgoals_xl.files.write.style import (
+    _NOTE_CHARS_PER_LINE,
+    _NOTE_WIDTH_PX,
+    HEADER_FILL,
+    LINK_COLOR,
+    NOTE_AUTHOR,
+    RESULT_WIDTHS,
+    ROW_TINTS,
+    display_width,
+    fill,
+)
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
+
+
+def draw(book: OpenpyxlWorkbook, plan: Plan) -> None:
+    from openpyxl.workbook.defined_name import DefinedName
+
+    _draw_fills(book, plan)
+    drawn = _draw_notes(book, plan)
+    _draw_results(book, plan)
+    for name, formula in registry_names(dataclasses.replace(plan, notes=drawn)).items():
+        book.defined_names[name] = DefinedName(name, attr_text=formula.removeprefix("="), hidden=True)
+
+
+def _draw_fills(book: OpenpyxlWorkbook, plan: Plan) -> None:
+    """One marker rule per sheet and severity, over all of its blocks (a multi-range sqref)."""
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import PatternFill
+
+    refs: dict[tuple[str, str], list[str]] = {}
+    for block in plan.blocks:
+        if block.sheet in book.sheetnames:
+            refs.setdefault((block.sheet, block.severity), []).append(block.ref)
+    for (sheet, severity), ranges in refs.items():
+        ws = book[sheet]
+        existing = [rule.priority or 0 for cf in ws.conditional_formatting for rule in cf.rules]
+        rule = FormulaRule(
+            formula=[MARKER_FORMULAS[severity].removeprefix("=")],
+            fill=fill(PatternFill, FILL_COLORS[severity]),
+        )
+        rule.priority = max(existing, default=0) + 1  # after the user's rules: theirs keep precedence
+        ws.conditional_formatting.add(" ".join(ranges), rule)
+
+
+def _draw_notes(book: OpenpyxlWorkbook, plan: Plan) -> list[Any]:
+    """Notes at their cells, except where the user already has a note; returns the notes drawn."""
+    from openpyxl.cell.cell import MergedCell
+    from openpyxl.comments import Comment
+
+    drawn = []
+    for note in plan.notes:
+        if note.sheet not in book.sheetnames:
+            continue
+        ws = book[note.sheet]
+        cell = ws.cell(row=note.row, column=note.col)
+        if isinstance(cell, MergedCell):
+            merged = next((m for m in ws.merged_cells.ranges if (note.row, note.col) in _cells_of(m)), None)
+            cell = ws.cell(row=merged.min_row, column=merged.min_col) if merged else cell
+        if isinstance(cell, MergedCell):
+            continue  # overlapping merges (a damaged file): no cell can hold the note; 校验结果 still lists it
+        if cell.comment is not None:
+            continue  # never replace the user's note
+        lines = sum(
+            max(1, -(-display_width(line) // _NOTE_CHARS_PER_LINE)) for line in note.text.splitlines()
+        )
+        cell.comment = Comment(note.text, NOTE_AUTHOR, height=min(18 * lines + 12, 400), width=_NOTE_WIDTH_PX)
+        drawn.append(dataclasses.replace(note, row=cell.row, col=cell.column))
+    return drawn
+
+
+def _cells_of(merged: Any) -> set[tuple[int, int]]:
+    return set(merged.cells)
+
+
+def _draw_results(book: OpenpyxlWorkbook, plan: Plan) -> None:
+    """The 校验结果 sheet: summary, header, one linked row per finding; prints landscape on A4, fit to width."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    ws = book.create_sheet(results_sheet_name(set(book.sheetnames)))  # a user's 校验结果 is left alone
+    rows = result_rows(plan)
+    width = len(RESULT_HEADER)
+    last_col = column_letter(width)
+
+    ws.append(rows[0])
+    ws.merge_cells(f"A1:{last_col}1")
+    ws["A1"].font = Font(bold=True)
+    ws["A1"].alignment = Alignment(wrap_text=True, vertical="center")
+    ws.row_dimensions[1].height = 36
+
+    ws.append(rows[1])
+    thin = Side(style="thin", color="FF808080")
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill(fill_type="solid", fgColor=HEADER_FILL)
+        cell.border = Border(bottom=thin)
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+
+    wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    center = Alignment(horizontal="center", vertical="top")
+    fills = {severity: PatternFill(fill_type="solid", fgColor=tint) for severity, tint in ROW_TINTS.items()}
+    link_font, bold = Font(color=LINK_COLOR, underline="single"), Font(bold=True)
+    link_col, level_col = RESULT_HEADER.index("单元格") + 1, RESULT_HEADER.index("级别") + 1
+    # one styled prototype row per severity; every finding row copies its styles (openpyxl hashes each new
+    # style object, which made this sheet the slowest part of an annotated copy)
+    prototypes: dict[str, list[Any]] = {}
+    for line, (finding, row) in enumerate(zip(plan.results, rows[2:], strict=True), start=3):
+        ws.append(row)
+        cells = [ws.cell(row=line, column=col) for col in range(1, width + 1)]
+        for cell in cells:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
+        styles = prototypes.get(finding.severity)
+        if styles is None:
+            fill = fills.get(finding.severity)
+            for col, cell in enumerate(cells, 1):
+                cell.alignment = wrap if col == width else center if col == 1 else top
+                if fill:
+                    cell.fill = fill
+            cells[link_col - 1].font = link_font
+            if fill:
+                cells[level_col - 1].font = bold
+            prototypes[finding.severity] = [copy(cell._style) for cell in cells]
+        else:
+            for cell, style in zip(cells, styles, strict=True):
+                cell._style = copy(style)
+        link = cells[link_col - 1]
+        if plan.has_link(finding):
+            link.hyperlink = Hyperlink(
+                ref=link.coordinate, location=link_target(finding.sheet, finding.cell)[1:]
+            )
+        else:  # a hidden sheet: Excel cannot go there, so the cell is plain text like its neighbour
+            link.font = copy(cells[link_col - 2].font)
+
+    for col, col_width in enumerate(RESULT_WIDTHS, 1):
+        ws.column_dimensions[column_letter(col)].width = col_width
+    ws.freeze_panes = "A3"
+    if plan.results:
+        ws.auto_filter.ref = f"A2:{last_col}{ws.max_row}"
+    ws.print_title_rows = "2:2"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True

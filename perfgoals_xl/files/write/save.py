@@ -1,0 +1,132 @@
+"""Reading a workbook for writing and writing it safely: a temporary file in the output folder, moved into
+place; the source is only ever read."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+import warnings
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from perfgoals_xl.core.errors import PerfgoalsError
+from perfgoals_xl.core.grid import column_index
+from perfgoals_xl.files.errors import short_reason
+from perfgoals_xl.files.precheck.limits import MAX_SHEET_CELLS
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
+
+
+class WriteError(PerfgoalsError):
+    """A file that cannot be written (or read for writing); `message` is Chinese and names the file."""
+
+
+def save_workbook(book: OpenpyxlWorkbook, dst: Path, *, force: bool = False) -> Path:
+    """Save a workbook we made (a filled template) atomically; an existing `dst` needs `force`."""
+    if not dst.parent.is_dir():
+        raise WriteError(f"输出文件夹“{dst.parent}”不存在，无法写出“{dst.name}”。")
+    if dst.exists() and not force:
+        raise WriteError(f"输出文件“{dst}”已存在，未覆盖（加 --force 可覆盖）。")
+    save_file(book, dst)
+    return dst
+
+
+def output_path(src: Path, dst: Path, force: bool) -> Path:
+    if not src.is_file():
+        raise WriteError(f"找不到文件“{src}”。")
+    if not dst.parent.is_dir():
+        raise WriteError(f"输出文件夹“{dst.parent}”不存在，无法写出“{dst.name}”。")
+    if dst.exists():
+        if dst.resolve() == src.resolve() or os.path.samefile(dst, src):
+            raise WriteError(f"输出文件“{dst}”就是原文件；原文件不会被改写，请另选输出位置。")
+        if dst.is_dir():
+            raise WriteError(f"输出位置“{dst}”是一个文件夹，不是文件。")
+        if not force:
+            raise WriteError(f"输出文件“{dst}”已存在，未覆盖（加 --force 可覆盖）。")
+    return dst
+
+
+def load_file(src: Path, action: str) -> OpenpyxlWorkbook:
+    """The workbook from the bytes of `src` (read once; the file is never opened for writing)."""
+    import openpyxl
+
+    try:
+        data = src.read_bytes()
+    except OSError as exc:
+        raise WriteError(f"无法读取文件“{src.name}”，未能{action}（{_reason(exc)}）。") from exc
+    _refuse_huge_merges(src, data, action)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "extension not supported" and the like: the copy is a copy
+            return openpyxl.load_workbook(io.BytesIO(data), keep_vba=src.suffix.lower() == ".xlsm")
+    except Exception as exc:  # openpyxl raises many kinds on foreign or damaged packages
+        raise WriteError(
+            f"文件“{src.name}”无法用 openpyxl 打开（{short_reason(exc)}），未能{action}。"
+            "请在 Excel 中另存为 .xlsx 后再试。"
+        ) from exc
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?"')
+
+
+def _refuse_huge_merges(src: Path, data: bytes, action: str) -> None:
+    """openpyxl makes one object per merged cell: a merge over a whole sheet would take minutes and gigabytes."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            sheets = [n for n in package.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+            for name in sheets:
+                cells = 0
+                for col1, row1, col2, row2 in _MERGE.findall(package.read(name)):
+                    top, left = int(row1), column_index(col1.decode())
+                    bottom, right = int(row2 or row1), column_index((col2 or col1).decode())
+                    cells += (bottom - top + 1) * (right - left + 1)
+                if cells > MAX_SHEET_CELLS:
+                    raise WriteError(
+                        f"文件“{src.name}”的“{name.rsplit('/', 1)[-1]}”合并单元格覆盖约 {cells:,} 个单元格，"
+                        f"超出安全上限，未能{action}。请取消表格以外的大范围合并后再试。"
+                    )
+    except zipfile.BadZipFile:
+        return  # openpyxl reports a damaged package below
+
+
+def save_file(book: OpenpyxlWorkbook, dst: Path) -> None:
+    """Save to a temporary file beside `dst`, then move it into place."""
+    try:
+        handle, name = tempfile.mkstemp(dir=dst.parent, prefix=f".~{dst.stem}.", suffix=".tmp")
+    except OSError as exc:
+        raise WriteError(f"无法在文件夹“{dst.parent}”中写出“{dst.name}”（{_reason(exc)}）。") from exc
+    os.close(handle)
+    temp = Path(name)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book.save(temp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)
+        os.replace(temp, dst)
+    except OSError as exc:
+        raise WriteError(f"无法写出文件“{dst}”（{_reason(exc)}）。") from exc
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "没有写入权限"
+    if isinstance(exc, FileNotFoundError):
+        return "路径不存在"
+    return exc.strerror or type(exc).__name__
+
+
+def activate_first_visible(book: OpenpyxlWorkbook) -> None:
+    for index, ws in enumerate(book._sheets):
+        if ws.sheet_state == "visible":
+            book.active = index
+            for other in book._sheets:
+                other.sheet_view.tabSelected = other is ws
+            return
