@@ -3,7 +3,7 @@
 Each measurement is a fresh interpreter timing its own import (`time.perf_counter` around `import X`; interpreter
 start-up, the same for all, is left out), after one discarded warm-up run; the median of --runs is reported.
 Target: the ribbon module costs at most 0.15 s more than xlwings alone. Also measured, for information: the chain
-a 校验 click loads on top (`perfgoals_xl.excel.host`: reader, rules, pydantic models), with its slowest modules from
+a 校验 click loads on top (`perfgoals_xl.excel.handlers`: reader, rules, pydantic models), with its slowest modules from
 `python -X importtime`. XLWINGS_LICENSE_KEY is removed from the environment, as on a user's PC (COM engine).
 
     python bench/ribbon_import.py [--runs 7]      → prints the numbers, writes bench/results/ribbon_import.json
@@ -27,9 +27,9 @@ RESULTS = Path(__file__).resolve().parent / "results" / "ribbon_import.json"
 CASES = {
     "xlwings": ["xlwings"],
     "perfgoals_xl.excel.ribbon": ["perfgoals_xl.excel.ribbon"],
-    "click chain (ribbon + perfgoals_xl.excel.host)": [
+    "click chain (ribbon + perfgoals_xl.excel.handlers)": [
         "perfgoals_xl.excel.ribbon",
-        "perfgoals_xl.excel.host",
+        "perfgoals_xl.excel.handlers",
     ],
 }
 
@@ -91,7 +91,7 @@ def main() -> int:
     for name, modules in CASES.items():
         medians[name], samples[name] = median_time(modules, runs)
     base, ribbon = medians["xlwings"], medians["perfgoals_xl.excel.ribbon"]
-    chain = medians["click chain (ribbon + perfgoals_xl.excel.host)"]
+    chain = medians["click chain (ribbon + perfgoals_xl.excel.handlers)"]
     difference = ribbon - base
     status = "MET" if difference <= TARGET_S else "MISSED"
     heavy = ("openpyxl", "click", "rich", "pydantic", "python_calamine")
@@ -100,7 +100,7 @@ def main() -> int:
         print(f"  {name:<45} {medians[name]:.3f} s")
     print(f"  difference ribbon - xlwings: {difference:+.3f} s (target ≤ {TARGET_S:.2f} s): {status}")
     print(f"  click chain - xlwings (information): {chain - base:+.3f} s")
-    slow = slowest_modules(CASES["click chain (ribbon + perfgoals_xl.excel.host)"])
+    slow = slowest_modules(CASES["click chain (ribbon + perfgoals_xl.excel.handlers)"])
     print("  slowest modules of the click chain (self time, -X importtime):")
     for module, seconds in slow:
         print(f"    {seconds * 1000:7.1f} ms  {module}")
@@ -116,7 +116,7 @@ def main() -> int:
         "status": status,
         "click_chain_minus_xlwings_s": chain - base,
         "ribbon_loads": loaded(CASES["perfgoals_xl.excel.ribbon"], heavy),
-        "click_chain_loads": loaded(CASES["click chain (ribbon + perfgoals_xl.excel.host)"], heavy),
+        "click_chain_loads": loaded(CASES["click chain (ribbon + perfgoals_xl.excel.handlers)"], heavy),
         "click_chain_slowest_self_s": slow,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

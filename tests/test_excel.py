@@ -21,7 +21,8 @@ from perfgoals_xl.core.marks import (
     parse_refers_to,
     union_addresses,
 )
-from perfgoals_xl.excel import host as excel
+from perfgoals_xl.excel.handlers import check_active_sheet, check_all_sheets, clear_marks
+from perfgoals_xl.excel.read import read_grid
 from perfgoals_xl.pipeline import check_file
 
 run = run_handler
@@ -51,7 +52,7 @@ def covered_rows(ws, colour):
 @pytest.fixture(scope="module")
 def checked(tmp_path_factory):
     out = tmp_path_factory.mktemp("excel") / "checked.xlsx"
-    outcome, actions, alerts = run(THREE_SHEETS, excel.check_all_sheets, out)
+    outcome, actions, alerts = run(THREE_SHEETS, check_all_sheets, out)
     return outcome, actions, alerts, out
 
 
@@ -132,7 +133,7 @@ def test_no_value_of_the_users_table_is_written(checked):
 def test_clear_restores_the_original_cell_by_cell(checked, tmp_path):
     _, _, _, marked = checked
     cleared_path = tmp_path / "cleared.xlsx"
-    outcome, _, alerts = run(marked, excel.clear_marks, cleared_path)
+    outcome, _, alerts = run(marked, clear_marks, cleared_path)
     assert outcome.cleared > 0 and alerts[0]["args"][0].startswith("已清除")
     assert_same_cells(THREE_SHEETS, cleared_path)
 
@@ -140,7 +141,7 @@ def test_clear_restores_the_original_cell_by_cell(checked, tmp_path):
 def test_checking_twice_equals_checking_once(checked, tmp_path):
     _, _, _, once = checked
     twice = tmp_path / "twice.xlsx"
-    run(once, excel.check_all_sheets, twice)
+    run(once, check_all_sheets, twice)
     a, b = openpyxl.load_workbook(once), openpyxl.load_workbook(twice)
     assert a.sheetnames == b.sheetnames
     for name in ("金融处非专项", "援助泸溪资金", "部门整体"):
@@ -157,17 +158,17 @@ def test_users_own_note_fill_and_rules_survive_check_and_clear(tmp_path):
     ws["B12"].fill = openpyxl.styles.PatternFill("solid", fgColor="FF00B0F0")
     wb.save(own)
     checked_path, cleared_path = tmp_path / "checked.xlsx", tmp_path / "cleared.xlsx"
-    run(own, excel.check_all_sheets, checked_path)
+    run(own, check_all_sheets, checked_path)
     mid = openpyxl.load_workbook(checked_path).active
     assert mid["E68"].comment.text == "我自己的批注：0.5 待核实"  # never replaced
     assert mid["B12"].fill.fgColor.rgb == "FF00B0F0"
-    run(checked_path, excel.clear_marks, cleared_path)
+    run(checked_path, clear_marks, cleared_path)
     assert_same_cells(own, cleared_path)
 
 
 def test_check_active_sheet_only_marks_that_sheet(tmp_path):
     out = tmp_path / "dept.xlsx"
-    outcome, _, _ = run(THREE_SHEETS, excel.check_active_sheet, out, active_sheet=2)
+    outcome, _, _ = run(THREE_SHEETS, check_active_sheet, out, active_sheet=2)
     assert {f.sheet for f in outcome.plan.results} == {"部门整体"}
     wb = openpyxl.load_workbook(out)
     assert our_rules(wb["金融处非专项"]) == [] and our_rules(wb["部门整体"])
@@ -178,14 +179,14 @@ def test_check_active_sheet_only_marks_that_sheet(tmp_path):
 
 def test_sheet_without_a_table_gets_a_chinese_alert(tmp_path, write_book):
     path = write_book({"说明": [["填报说明"], ["请按模板填写"]]})
-    outcome, actions, alerts = run(path, excel.check_active_sheet, tmp_path / "out.xlsx")
+    outcome, actions, alerts = run(path, check_active_sheet, tmp_path / "out.xlsx")
     assert outcome.plan is None
     assert alerts[0]["args"][0] == "工作表“说明”中没有找到绩效目标表（项目支出或部门整体支出绩效目标表）。"
     assert {a["func"] for a in actions} == {"alert"}
 
 
 def test_clear_on_a_book_without_marks(tmp_path):
-    outcome, actions, alerts = run(THREE_SHEETS, excel.clear_marks, tmp_path / "out.xlsx")
+    outcome, actions, alerts = run(THREE_SHEETS, clear_marks, tmp_path / "out.xlsx")
     assert outcome.cleared == 0 and alerts[0]["args"][0] == "没有需要清除的校验标记。"
     assert {a["func"] for a in actions} == {"alert"}
 
@@ -197,7 +198,7 @@ def test_used_range_below_a1_keeps_sheet_coordinates(tmp_path, write_book):
     path = write_book({"表": rows})
     book = xw.Book(json=payload_from_xlsx(path))
     try:
-        grid = excel.read_grid(book.sheets[0])
+        grid = read_grid(book.sheets[0])
     finally:
         book.close()
     assert grid.value(6, 6) == 0.5 and grid.value(3, 3) == "2026年项目支出绩效目标表"
@@ -236,7 +237,7 @@ def test_harness_copy_does_not_touch_the_sample(tmp_path):
     copy = tmp_path / "copy.xlsx"
     shutil.copy(THREE_SHEETS, copy)
     before = THREE_SHEETS.read_bytes()
-    run(copy, excel.check_all_sheets, tmp_path / "out.xlsx")
+    run(copy, check_all_sheets, tmp_path / "out.xlsx")
     assert THREE_SHEETS.read_bytes() == before
 
 
@@ -246,10 +247,10 @@ def test_a_users_own_sheet_named_like_ours_is_kept(tmp_path):
     wb.create_sheet(RESULTS_SHEET)["A1"] = "我自己的校验记录"
     wb.save(own)
     checked_path, cleared_path = tmp_path / "checked.xlsx", tmp_path / "cleared.xlsx"
-    run(own, excel.check_all_sheets, checked_path)
+    run(own, check_all_sheets, checked_path)
     names = openpyxl.load_workbook(checked_path).sheetnames
     assert RESULTS_SHEET in names and f"{RESULTS_SHEET}2" in names
-    run(checked_path, excel.clear_marks, cleared_path)
+    run(checked_path, clear_marks, cleared_path)
     cleared = openpyxl.load_workbook(cleared_path)
     assert cleared.sheetnames == openpyxl.load_workbook(own).sheetnames
     assert cleared[RESULTS_SHEET]["A1"].value == "我自己的校验记录"

@@ -8,7 +8,7 @@ from excel_harness import run_handler
 from rule_harness import project_rows
 
 from perfgoals_xl.core.marks import MARKER, NOTE_PREFIX, RESULTS_SHEET, area_cells
-from perfgoals_xl.excel import host as excel
+from perfgoals_xl.excel.handlers import check_active_sheet
 
 LEFT = {"rows": [
     ["产出指标", "数量指标", "排查整治", 4, "次", "≥"],
@@ -46,7 +46,7 @@ def _marked_columns(ws) -> list[tuple[int, int, int, int]]:
 
 def test_check_sheet_marks_both_side_by_side_tables(write_book, tmp_path):
     path = write_book({"两表": side_by_side()})
-    outcome, _, alerts = run_handler(path, excel.check_active_sheet, tmp_path / "out.xlsx")
+    outcome, _, alerts = run_handler(path, check_active_sheet, tmp_path / "out.xlsx")
     assert {f.col >= 10 for f in outcome.plan.results if f.severity != "info"} == {False, True}  # both tables
     ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["两表"]
     blocks = _marked_columns(ws)
@@ -66,7 +66,7 @@ def test_an_unread_row_is_marked_and_listed(write_book, tmp_path):
         ["满意度指标", "服务对象满意度指标", "群众满意度", 95, "%", "≥"],
     ]}  # fmt: skip
     path = write_book({"表": project_rows(case)})
-    _, _, _ = run_handler(path, excel.check_active_sheet, tmp_path / "out.xlsx")
+    _, _, _ = run_handler(path, check_active_sheet, tmp_path / "out.xlsx")
     book = openpyxl.load_workbook(tmp_path / "out.xlsx")
     note = book["表"]["B9"].comment
     assert note is not None and "S10" in note.text and "第 9 行" in note.text

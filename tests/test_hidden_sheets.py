@@ -19,7 +19,7 @@ from excel_harness import payload_from_xlsx, replay_actions, run_handler
 from perfgoals_xl.core.check import HIDDEN_RULE
 from perfgoals_xl.core.marks import MARKER, RESULTS_SHEET
 from perfgoals_xl.core.settings import Settings
-from perfgoals_xl.excel import host as excel
+from perfgoals_xl.excel.handlers import check_active_sheet, check_all_sheets
 from perfgoals_xl.files.write import annotate, plan_for
 from perfgoals_xl.pipeline import check_file, check_workbook
 from perfgoals_xl.templates.fill import fill, load_specs
@@ -210,7 +210,7 @@ def test_a_copy_built_from_an_ods_keeps_its_hidden_sheet_hidden(tmp_path):
 
 def test_check_all_skips_hidden_sheets_in_excel(book, tmp_path):
     out = tmp_path / "checked.xlsx"
-    outcome, _, alerts = run_handler(book, excel.check_all_sheets, out)
+    outcome, _, alerts = run_handler(book, check_all_sheets, out)
     assert outcome.plan.results[-1].rule == HIDDEN_RULE and outcome.plan.results[-1].sheet == HIDDEN
     assert sorted(outcome.plan.results, key=str) == sorted(check_file(book).findings, key=str)
     assert not [f for f in outcome.plan.results if f.sheet == HIDDEN and f.rule != HIDDEN_RULE]
@@ -226,9 +226,7 @@ def test_check_all_skips_hidden_sheets_in_excel(book, tmp_path):
 
 def test_check_all_with_include_hidden_marks_it_but_links_only_visible_cells(book, tmp_path):
     out = tmp_path / "checked.xlsx"
-    outcome, actions, _ = run_handler(
-        book, lambda b: excel.check_all_sheets(b, Settings(include_hidden=True)), out
-    )
+    outcome, actions, _ = run_handler(book, lambda b: check_all_sheets(b, Settings(include_hidden=True)), out)
     assert not [f for f in outcome.plan.results if f.rule == HIDDEN_RULE]
     wb = openpyxl.load_workbook(out)
     assert marker_ranges(wb[HIDDEN]) and wb[HIDDEN].sheet_state == "hidden"
@@ -239,7 +237,7 @@ def test_check_all_with_include_hidden_marks_it_but_links_only_visible_cells(boo
 
 
 def test_check_active_sheet_checks_it_even_when_hidden(book, tmp_path):
-    outcome, _, _ = run_handler(book, excel.check_active_sheet, tmp_path / "out.xlsx", active_sheet=1)
+    outcome, _, _ = run_handler(book, check_active_sheet, tmp_path / "out.xlsx", active_sheet=1)
     assert {f.sheet for f in outcome.plan.results} == {HIDDEN}
     assert not [f for f in outcome.plan.results if f.rule == HIDDEN_RULE]
 
@@ -250,7 +248,7 @@ def test_excel_no_table_alert_names_the_hidden_sheet(tmp_path):
     wb.create_sheet("说明", 0)["A1"] = "填报说明"
     path = tmp_path / "只有隐藏表.xlsx"
     wb.save(path)
-    outcome, _, alerts = run_handler(path, excel.check_all_sheets, tmp_path / "out.xlsx")
+    outcome, _, alerts = run_handler(path, check_all_sheets, tmp_path / "out.xlsx")
     assert outcome.plan is None
     assert alerts[0]["args"][0] == (
         "全部工作表中没有找到绩效目标表（项目支出或部门整体支出绩效目标表）；隐藏工作表“绩效目标表”未校验"
@@ -262,7 +260,7 @@ def test_a_vba_client_payload_without_visibility_checks_every_sheet(book, tmp_pa
     """xlwings' VBA client sends no sheet visibility (`sheet.visible` raises KeyError): unknown = visible."""
     remote = xw.Book(json=payload_from_xlsx(book, client="VBA"))
     try:
-        outcome = excel.check_all_sheets(remote)
+        outcome = check_all_sheets(remote)
         actions = remote.json()["actions"]
     finally:
         remote.close()

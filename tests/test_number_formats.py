@@ -23,7 +23,7 @@ from bad_files import (
 from excel_harness import payload_from_xlsx
 
 from perfgoals_xl.core.grid import is_percent_format
-from perfgoals_xl.excel import host as excel
+from perfgoals_xl.excel.read import percent_candidates, read_grid
 from perfgoals_xl.files.precheck.limits import MAX_PERCENT_CELLS
 from perfgoals_xl.files.read import read_workbook
 
@@ -194,8 +194,8 @@ def test_ods_percentage_cells_and_hidden_tables(tmp_path):
 
 def test_percent_candidates_are_small_nonzero_numbers():
     rows = [[0.95, 95, 0, "0.5", True], [None, -1.2, 10, 10.5, 1]]
-    assert excel.percent_candidates(rows, (3, 2)) == [(3, 2), (4, 3), (4, 4), (4, 6)]
-    assert excel.percent_candidates(rows, (1, 1), limit=2) == [(1, 1), (2, 2)]
+    assert percent_candidates(rows, (3, 2)) == [(3, 2), (4, 3), (4, 4), (4, 6)]
+    assert percent_candidates(rows, (1, 1), limit=2) == [(1, 1), (2, 2)]
 
 
 @pytest.mark.parametrize("client", ["Office.js", "VBA"])
@@ -203,7 +203,7 @@ def test_excel_remote_engine_reads_visibility_where_the_client_sends_it(tmp_path
     """The remote engine cannot read number formats (no percent cells); visibility only from Office.js."""
     book = xw.Book(json=payload_from_xlsx(_openpyxl_book(tmp_path / "p.xlsx"), client=client))
     try:
-        grids = [excel.read_grid(sheet) for sheet in book.sheets]
+        grids = [read_grid(sheet) for sheet in book.sheets]
     finally:
         book.close()
     expected = ["visible", "hidden", "veryHidden"] if client == "Office.js" else ["visible"] * 3

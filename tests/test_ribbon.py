@@ -20,8 +20,7 @@ from excel_harness import payload_from_xlsx, replay_actions
 
 from perfgoals_xl.core.marks import RESULTS_SHEET, is_registry_name
 from perfgoals_xl.core.rules import RULES
-from perfgoals_xl.excel import host as excel
-from perfgoals_xl.excel import ribbon
+from perfgoals_xl.excel import app, ribbon
 from perfgoals_xl.pipeline import check_file
 
 VBA = ROOT / "vba"
@@ -199,7 +198,7 @@ def test_settings_alert_names_the_source(tmp_path, monkeypatch):
     folder = tmp_path / "报送"
     folder.mkdir()
     (folder / "perfgoals.toml").write_text('profile = "mof-2021"\nignore = ["V11"]\n', encoding="utf-8")
-    monkeypatch.setattr(excel, "book_path", lambda book: folder / "株洲 2026.xlsx")
+    monkeypatch.setattr(app, "book_path", lambda book: folder / "株洲 2026.xlsx")
     _, _, alerts = run(THREE_SHEETS, "pg_settings", tmp_path / "out2.xlsx")
     text = alerts[-1]["args"][0]
     assert str(folder / "perfgoals.toml") in text and "口径：mof-2021" in text and "V11" in text
@@ -207,7 +206,7 @@ def test_settings_alert_names_the_source(tmp_path, monkeypatch):
 
 def test_settings_with_a_broken_file_gives_the_chinese_problem(tmp_path, monkeypatch):
     (tmp_path / "perfgoals.toml").write_text('profile = "x"\n', encoding="utf-8")
-    monkeypatch.setattr(excel, "book_path", lambda book: tmp_path / "book.xlsx")
+    monkeypatch.setattr(app, "book_path", lambda book: tmp_path / "book.xlsx")
     _, _, alerts = run(THREE_SHEETS, "pg_settings", tmp_path / "out.xlsx")
     text = alerts[-1]["args"][0]
     assert "perfgoals.toml" in text and "profile" in text and "未能完成" not in text

@@ -12,7 +12,8 @@ from excel_harness import run_handler
 
 from perfgoals_xl.core.marks import NOTE_PREFIX, is_registry_name
 from perfgoals_xl.core.totals import identities
-from perfgoals_xl.excel import host as excel
+from perfgoals_xl.excel.handlers import check_all_sheets, clear_marks
+from perfgoals_xl.excel.totals import fill_totals
 from perfgoals_xl.pipeline import check_file
 
 
@@ -62,14 +63,14 @@ def test_fill_totals_writes_blank_totals_with_a_note_and_clear_removes_them(tmp_
     source = tmp_path / "source.xlsx"
     wb.save(source)
     filled, cleared = tmp_path / "filled.xlsx", tmp_path / "cleared.xlsx"
-    _, alerts = run_book(source, excel.fill_totals, filled)
+    _, alerts = run_book(source, fill_totals, filled)
     assert "填入 1 个空白合计" in alerts[0]["args"][0]
     after = openpyxl.load_workbook(filled)
     cell = after["部门整体"]["B16"]
     assert cell.value == 949.134
     assert cell.comment.text.startswith(NOTE_PREFIX) and "一般公共预算 949.134" in cell.comment.text
     assert [n for n in after.defined_names if n.startswith("_pg_values")]
-    run_book(filled, excel.clear_marks, cleared)
+    run_book(filled, clear_marks, cleared)
     restored = openpyxl.load_workbook(cleared)
     assert restored["部门整体"]["B16"].value is None and restored["部门整体"]["B16"].comment is None
     assert not [n for n in restored.defined_names if is_registry_name(n)]
@@ -81,7 +82,7 @@ def test_fill_totals_leaves_a_blank_total_whose_parts_disagree(tmp_path):
     wb["部门整体"]["G17"] = 900  # a typed 基本支出: uses now sum to 940, sources to 949.134
     source = tmp_path / "source.xlsx"
     wb.save(source)
-    _, alerts = run_book(source, excel.fill_totals, tmp_path / "out.xlsx")
+    _, alerts = run_book(source, fill_totals, tmp_path / "out.xlsx")
     after = openpyxl.load_workbook(tmp_path / "out.xlsx")["部门整体"]
     assert after["B16"].value is None and after["G17"].value == 900  # nothing typed is overwritten
     assert "部门整体!B16 未填" in alerts[0]["args"][0] and "949.134" in alerts[0]["args"][0]
@@ -92,7 +93,7 @@ def test_fill_totals_marks_a_disagreeing_total(tmp_path):
     wb["部门整体"]["H17"] = 35  # 项目支出 ≠ 10 + 30, and 资金总额 ≠ 基本 + 项目
     source = tmp_path / "source.xlsx"
     wb.save(source)
-    outcome, alerts = run_book(source, excel.fill_totals, tmp_path / "out.xlsx")
+    outcome, alerts = run_book(source, fill_totals, tmp_path / "out.xlsx")
     rules = {(f.rule, f.cell) for f in outcome.plan.results}
     assert ("C05", "B16") in rules and ("C06", "H17") in rules
     assert {f.rule for f in outcome.plan.results} <= {"C01", "C03", "C04", "C05", "C06", "C07"}
@@ -114,7 +115,7 @@ def test_clear_keeps_a_total_the_user_typed_over_ours(tmp_path):
     wb["部门整体"]["B16"] = None
     source, filled = tmp_path / "source.xlsx", tmp_path / "filled.xlsx"
     wb.save(source)
-    run_book(source, excel.fill_totals, filled)
+    run_book(source, fill_totals, filled)
     names = openpyxl.load_workbook(filled).defined_names
     assert names["_pg_written_1"].attr_text == "949.134"
     retyped = openpyxl.load_workbook(filled)
@@ -123,7 +124,7 @@ def test_clear_keeps_a_total_the_user_typed_over_ours(tmp_path):
     retyped.save(retyped_path)
     for cleared in (tmp_path / "excel.xlsx", tmp_path / "file.xlsx"):
         if cleared.name == "excel.xlsx":
-            run_book(retyped_path, excel.clear_marks, cleared)
+            run_book(retyped_path, clear_marks, cleared)
         else:
             from perfgoals_xl.files.write import clear
 
@@ -138,9 +139,9 @@ def test_totals_survive_a_second_click_a_check_and_an_annotated_copy(tmp_path):
     wb["部门整体"]["B16"] = None
     source, once, twice, checked = (tmp_path / n for n in ("s.xlsx", "1.xlsx", "2.xlsx", "3.xlsx"))
     wb.save(source)
-    run_book(source, excel.fill_totals, once)
-    run_book(once, excel.fill_totals, twice)
-    run_book(twice, excel.check_all_sheets, checked)
+    run_book(source, fill_totals, once)
+    run_book(once, fill_totals, twice)
+    run_book(twice, check_all_sheets, checked)
     for path in (once, twice, checked):
         assert openpyxl.load_workbook(path)["部门整体"]["B16"].value == 949.134, path.name
     names = [n for n in openpyxl.load_workbook(checked).defined_names if n.startswith("_pg_values")]
@@ -151,7 +152,7 @@ def test_totals_survive_a_second_click_a_check_and_an_annotated_copy(tmp_path):
     workbook, result = check_workbook(checked)
     copy = annotate(checked, tmp_path / "copy.xlsx", plan_for(workbook, result), workbook.grids)
     assert openpyxl.load_workbook(copy)["部门整体"]["B16"].value == 949.134
-    run_book(checked, excel.clear_marks, tmp_path / "cleared.xlsx")
+    run_book(checked, clear_marks, tmp_path / "cleared.xlsx")
     assert openpyxl.load_workbook(tmp_path / "cleared.xlsx")["部门整体"]["B16"].value is None
 
 
@@ -160,6 +161,6 @@ def test_a_total_cell_holding_text_is_not_filled(tmp_path):
     wb["部门整体"]["B16"] = "待定"
     source = tmp_path / "s.xlsx"
     wb.save(source)
-    _, alerts = run_book(source, excel.fill_totals, tmp_path / "out.xlsx")
+    _, alerts = run_book(source, fill_totals, tmp_path / "out.xlsx")
     assert openpyxl.load_workbook(tmp_path / "out.xlsx")["部门整体"]["B16"].value == "待定"
     assert "填入 0 个空白合计" in alerts[0]["args"][0]

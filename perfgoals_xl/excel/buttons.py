@@ -17,15 +17,8 @@ from perfgoals_xl.core.check import LISTS_SHEET
 from perfgoals_xl.core.models import KIND_TITLES, Table
 from perfgoals_xl.core.reader import read_tables
 from perfgoals_xl.core.specs import DepartmentSpec, spec_from_table
-from perfgoals_xl.excel.host import (
-    ALERT_TITLE,
-    Outcome,
-    is_results_sheet,
-    on_com,
-    quiet,
-    read_grid,
-    user_sheets,
-)
+from perfgoals_xl.excel.app import Outcome, alert, on_com, quiet
+from perfgoals_xl.excel.read import is_results_sheet, read_grid, user_sheets
 from perfgoals_xl.templates.fill import FillError, fill, template_path, with_project_spending
 
 MAX_SHEET_NAME = 31
@@ -76,7 +69,7 @@ def _selected(book: Any, tables: list[Table]) -> Table:
 
 
 def _done(book: Any, message: str) -> Outcome:
-    book.app.alert(message, title=ALERT_TITLE)
+    alert(book, message)
     return Outcome(message)
 
 

@@ -11,7 +11,7 @@ measures it). Buttons whose feature belongs to another module (合计, 模板) l
 clicked and tell the user in Chinese when it is not there yet (`PENDING`, `pending_features`).
 
 Handler contract: a handler takes the book, does its work and ends with its own alert (like the handlers in
-perfgoals_xl.excel.host), returning an `Outcome` (or None).
+perfgoals_xl.excel.handlers), returning an `Outcome` (or None).
 """
 
 from __future__ import annotations
@@ -28,13 +28,13 @@ from typing import TYPE_CHECKING, Any
 import xlwings as xw
 
 from perfgoals_xl import __version__
+from perfgoals_xl.excel.app import ALERT_TITLE
 
 if TYPE_CHECKING:
     from xlwings import Book
 
-    from perfgoals_xl.excel.host import Outcome
+    from perfgoals_xl.excel.app import Outcome
 
-ALERT_TITLE = "绩效目标校验"  # the same title as the handlers' own alerts
 RULES_SHEET = "规则说明"
 RULES_HEADER = ("编号", "级别", "规则", "说明", "错误示例", "正确示例")
 RULES_WIDTHS = (6, 6, 28, 60, 40, 40)  # characters; the remote engine takes points (×7)
@@ -56,7 +56,7 @@ LABELS = {
 
 # Buttons whose feature lives in a module of its own: id → (module, function, extra arguments after the book).
 FEATURES: dict[str, tuple[str, str, tuple[Any, ...]]] = {
-    "pg_totals": ("perfgoals_xl.excel.host", "fill_totals", ()),
+    "pg_totals": ("perfgoals_xl.excel.totals", "fill_totals", ()),
     "pg_new_project": ("perfgoals_xl.excel.buttons", "new_template_sheet", ("project",)),
     "pg_new_department": ("perfgoals_xl.excel.buttons", "new_template_sheet", ("department",)),
     "pg_normalize": ("perfgoals_xl.excel.buttons", "normalize_active_table", ()),
@@ -176,28 +176,28 @@ def write_log(button_id: str, book: Book | None, details: str) -> Path | None:
 
 def check_sheet(book: Book) -> Outcome:
     """校验本表."""
-    from perfgoals_xl.excel import host as excel
+    from perfgoals_xl.excel import handlers as excel
 
     return excel.check_active_sheet(book)
 
 
 def check_all(book: Book) -> Outcome:
     """校验全部."""
-    from perfgoals_xl.excel import host as excel
+    from perfgoals_xl.excel import handlers as excel
 
     return excel.check_all_sheets(book)
 
 
 def clear(book: Book) -> Outcome:
     """清除标记."""
-    from perfgoals_xl.excel import host as excel
+    from perfgoals_xl.excel import handlers as excel
 
     return excel.clear_marks(book)
 
 
 def rules_sheet(book: Book) -> Outcome:
     """规则说明: add (or refresh) a sheet listing the catalog, one row per rule, in one bulk write."""
-    from perfgoals_xl.excel.host import Outcome
+    from perfgoals_xl.excel.app import Outcome
 
     rows = rule_rows()
     names = [sheet.name for sheet in book.sheets]
@@ -212,7 +212,7 @@ def rules_sheet(book: Book) -> Outcome:
         sheet = book.sheets.add(name, after=book.sheets[len(names) - 1])
     sheet.range("A1").value = rows
     sheet.range((1, 1), (1, len(RULES_HEADER))).font.bold = True
-    from perfgoals_xl.excel.host import on_com
+    from perfgoals_xl.excel.app import on_com
 
     scale = 1 if on_com(book) else 7
     for col, chars in enumerate(RULES_WIDTHS, 1):
@@ -245,7 +245,7 @@ def rule_rows() -> list[list[str]]:
 def settings(book: Book) -> Outcome:
     """设置: where the settings of this workbook come from, and what they change."""
     from perfgoals_xl.core.config import ConfigError, describe_source, load_settings
-    from perfgoals_xl.excel.host import Outcome, book_path
+    from perfgoals_xl.excel.app import Outcome, book_path
 
     path = book_path(book)
     try:
@@ -289,7 +289,7 @@ def pending_features() -> set[str]:
 def _run_feature(button_id: str, book: Book) -> Outcome | None:
     function = feature(button_id)
     if function is None:
-        from perfgoals_xl.excel.host import Outcome
+        from perfgoals_xl.excel.app import Outcome
 
         message = (
             f"功能尚未提供：“{LABELS[button_id]}”将在以后的版本中加入。\n"

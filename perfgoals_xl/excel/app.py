@@ -1,0 +1,57 @@
+"""The Excel application the handlers run in: desktop Excel through COM, or a book built by xlwings' remote
+engine; screen updating and the status bar while we work; where the book lives."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from perfgoals_xl.core.marks import Plan
+
+
+def on_com(book: Any) -> bool:
+    return book.app.engine.name == "excel"
+
+
+@contextmanager
+def quiet(book: Any, status: str) -> Iterator[None]:
+    """Desktop Excel: screen updating off and a status-bar text while we work, both restored afterwards."""
+    if not on_com(book):
+        yield
+        return
+    app = book.app
+    updating = app.screen_updating
+    app.screen_updating = False
+    app.status_bar = status
+    try:
+        yield
+    finally:
+        app.screen_updating = updating
+        app.status_bar = False  # hands the status bar back to Excel
+
+
+def book_path(book: Any) -> Path | None:
+    """The saved workbook's path (for perfgoals.toml lookup), None for an unsaved or remote book."""
+    path = Path(book.fullname)
+    return path if path.is_absolute() and path.exists() else None
+
+
+ALERT_TITLE = "绩效目标校验"  # the title of every alert we show
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a handler did, for its alert and for tests."""
+
+    message: str
+    plan: Plan | None = None
+    cleared: int = 0
+
+
+def alert(book: Any, message: str) -> None:
+    """Show a message box with our title (the closing word of every button)."""
+    book.app.alert(message, title=ALERT_TITLE)

@@ -1,0 +1,170 @@
+"""Drawing a Plan of marks through xlwings in batches (conditional formats, notes, 校验结果, our names) and
+clearing exactly ours. Only desktop Excel can list conditional formats; the remote engine clears the recorded
+row blocks."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from perfgoals_xl.core.grid import address
+from perfgoals_xl.core.marks import (
+    FILL_COLORS,
+    MARKER,
+    MARKER_FORMULAS,
+    NOTE_PREFIX,
+    NOTES_NAME,
+    VALUES_NAME,
+    WRITTEN_NAME,
+    Plan,
+    area_cells,
+    is_registry_name,
+    is_value_name,
+    link_target,
+    parse_refers_to,
+    registry_names,
+    result_rows,
+    results_sheet_name,
+    still_written,
+    union_addresses,
+    written_values,
+)
+from perfgoals_xl.excel.app import on_com
+from perfgoals_xl.excel.read import is_results_sheet
+
+RESULT_WIDTHS = (6, 6, 6, 14, 8, 80)  # characters; the remote engine takes points (×7)
+
+
+def draw(book: Any, plan: Plan) -> None:
+    """Fills, notes, the results sheet and the registry names, in as few calls as the host allows.
+
+    The names are recorded first, so marks drawn before a failure half-way can still be cleared."""
+    free = [
+        n for n in plan.notes if book.sheets[n.sheet].range(n.cell).note is None
+    ]  # never replace a user's
+    to_draw = replace(plan, notes=free)
+    for name, refers_to in registry_names(to_draw).items():
+        add_name(book, name, refers_to)
+    _draw_fills(book, plan)
+    draw_notes(book, to_draw)
+    _draw_results(book, plan)
+
+
+def _draw_fills(book: Any, plan: Plan) -> None:
+    groups: dict[tuple[str, str], list[str]] = {}
+    for block in plan.blocks:
+        groups.setdefault((block.sheet, block.severity), []).append(block.ref)
+    for (sheet_name, severity), refs in groups.items():
+        sheet = book.sheets[sheet_name]
+        # desktop Excel colours many blocks per call through union addresses; the remote engine one per block
+        for ref in union_addresses(refs) if on_com(book) else refs:
+            rule = sheet.range(ref).conditional_formats.add_custom(
+                MARKER_FORMULAS[severity], fill_color=FILL_COLORS[severity]
+            )
+            if on_com(book):
+                rule.impl.api.SetLastPriority()  # xlwings puts new rules first: the user's own colours win
+
+
+def draw_notes(book: Any, plan: Plan) -> None:
+    """Notes on cells that have none yet (a user's own note is never replaced)."""
+    for note in plan.notes:
+        cell = book.sheets[note.sheet].range(note.cell)
+        if cell.note is not None:
+            continue
+        try:
+            cell.add_note(note.text)
+        except NotImplementedError:
+            return  # a client without notes: fills and 校验结果 still show every finding
+        if on_com(book):
+            cell.note.api.Shape.TextFrame.AutoSize = True  # the whole message, not a clipped box
+
+
+def _draw_results(book: Any, plan: Plan) -> None:
+    """校验结果: one bulk write; the 单元格 column links to each cell with HYPERLINK formulas (not to a cell on
+    a hidden sheet)."""
+    rows = result_rows(plan)
+    for finding, row in zip(plan.results, rows[2:], strict=True):
+        if not plan.has_link(finding):
+            continue  # a hidden sheet: Excel cannot go there
+        sheet_name, cell = str(row[3]), str(row[4])
+        target = link_target(sheet_name, cell).replace(
+            '"', '""'
+        )  # a " in a sheet name, inside a formula string
+        row[4] = f'=HYPERLINK("{target}","{cell}")'
+    width = len(rows[1])
+    rows = [row + [None] * (width - len(row)) for row in rows]
+    name = results_sheet_name({s.name for s in book.sheets})
+    sheet = book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
+    sheet.range("A1").value = rows
+    sheet.range((2, 1), (2, width)).font.bold = True
+    scale = 1 if on_com(book) else 7
+    for col, chars in enumerate(RESULT_WIDTHS, 1):
+        sheet.range((1, col)).column_width = chars * scale
+
+
+def add_name(book: Any, name: str, refers_to: str) -> None:
+    if on_com(book):
+        book.api.Names.Add(Name=name, RefersTo=refers_to, Visible=False)  # hidden from Name Manager
+    else:
+        book.names.add(name, refers_to)
+
+
+# --- clearing -----------------------------------------------------------------------------------------------
+
+
+def erase_marks(book: Any, keep_values: bool = False) -> int:
+    """Remove what the registry names say we added, the results sheet and the names; count the areas.
+
+    `keep_values`: a new check keeps the totals 计算合计 wrote (and their names, for a later 清除标记)."""
+    cleared = 0
+    ours = [n for n in book.names if is_registry_name(n.name) and not (keep_values and is_value_name(n.name))]
+    sheets = {s.name for s in book.sheets}
+    for sheet_name, cell, value in written_values({n.name: n.refers_to for n in ours}):
+        target = book.sheets[sheet_name].range(cell) if sheet_name in sheets else None
+        if target is not None and still_written(target.value, value):
+            target.clear_contents()  # a total we computed into an empty cell, not retyped since
+            if target.note is not None and (not on_com(book) or target.note.text.startswith(NOTE_PREFIX)):
+                target.note.delete()
+            cleared += 1
+    if on_com(book):
+        cleared += sum(_clear_com_rules(sheet) for sheet in book.sheets)
+    for name in ours:
+        base = name.name.split("!")[-1]
+        if not base.startswith((VALUES_NAME, WRITTEN_NAME)):
+            for sheet_name, ref in parse_refers_to(name.refers_to):
+                if sheet_name in sheets:
+                    sheet = book.sheets[sheet_name]
+                    if base.startswith(NOTES_NAME):
+                        cleared += _clear_notes(book, sheet, ref)
+                    elif not on_com(book):
+                        sheet.range(ref).conditional_formats.clear()  # the remote engine cannot list rules
+                        cleared += 1
+        name.delete()
+    for sheet in [s for s in book.sheets if is_results_sheet(s)]:
+        sheet.delete()
+        cleared += 1
+    return cleared
+
+
+def _clear_com_rules(sheet: Any) -> int:
+    """Desktop Excel: every rule of ours on the sheet, wherever the user copied marked rows to."""
+    ours = [rule for rule in sheet.cells.conditional_formats if MARKER in (rule.formula or "")]
+    for rule in reversed(ours):
+        rule.delete()
+    return len(ours)
+
+
+def _clear_notes(book: Any, sheet: Any, ref: str) -> int:
+    top, left, bottom, right = area_cells(ref)
+    cleared = 0
+    for row in range(top, bottom + 1):
+        for col in range(left, right + 1):
+            cell = sheet.range(address(row, col))
+            note = cell.note
+            if note is None:
+                continue
+            if on_com(book) and not (note.text or "").startswith(NOTE_PREFIX):
+                continue  # desktop Excel can read the text: a note that is not ours stays
+            note.delete()
+            cleared += 1
+    return cleared
