@@ -104,6 +104,9 @@ DEPARTMENT_TITLE = re.compile(r"部门整体|整体支出|部门\(单位\)整体
 UNIT_NAME = re.compile(r"(?:填报单位|编制单位|申报单位)(?:\(盖章\))?[:：](?P<name>[^:：]*?)(?=金额单位|$)")
 AMOUNT_UNIT = re.compile(r"(?:金额)?单位[:：]?(?P<unit>万元|元)(?![\u4e00-\u9fff])")
 LABEL_AMOUNT_UNIT = re.compile(r"\((?P<unit>万元|元)\)$")
+TASKS_LABEL = "年度主要任务"
+BUDGET_BLOCK_LABEL = "预算情况"
+BUDGET_SPLITS = ("按收入性质分", "按支出性质分")
 TOTAL_LABELS = ("合计", "总计", "小计", "合计金额", "金额合计", "总分")
 FOOTER = re.compile(
     r"^(?:填表人|填报人|联系电话|审核人|单位负责人|财务负责人|填报说明|填表说明|注\d*[:：.、]|说明[:：]|"

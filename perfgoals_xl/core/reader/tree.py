@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from perfgoals_xl.core.grid import Grid
 from perfgoals_xl.core.models import Field, HeaderItem, Indicator, IndicatorBlock, Loc, make_field, revalue
+from perfgoals_xl.core.reader.breakdowns import amount_field
 from perfgoals_xl.core.reader.columns import Layout
-from perfgoals_xl.core.reader.head import amount_field
 from perfgoals_xl.core.reader.indicators import BlockRead
 from perfgoals_xl.core.reader.values import split_value
 from perfgoals_xl.core.vocab import HIERARCHY, canonical_level1, canonical_level2, canonical_unit

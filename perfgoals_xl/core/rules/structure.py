@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from difflib import SequenceMatcher
 
 from perfgoals_xl.core.models import ANNUAL, MEDIUM_TERM, YEAR, HeaderItem, Indicator, Loc, Table
-from perfgoals_xl.core.reader.head import is_signature
 from perfgoals_xl.core.reader.labels import FUNDING_SOURCES, label_key
+from perfgoals_xl.core.reader.pairs import is_signature
 from perfgoals_xl.core.rules.registry import Hit, canonical, filled, name_text, noted, number_text, rule
 from perfgoals_xl.core.settings import Settings
 from perfgoals_xl.core.vocab import clean
