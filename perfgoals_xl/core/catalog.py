@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from perfgoals_xl.core.config import toml_value
 from perfgoals_xl.core.models import SEVERITY_NAMES
 from perfgoals_xl.core.rules import RULES, Rule
+from perfgoals_xl.core.rules.registry import rule_key
 from perfgoals_xl.core.settings import PROFILES, Settings, Thresholds
 
 FAMILY_NAMES = {"H": "层级与归类", "V": "指标值", "C": "金额与勾稽", "S": "结构与表头"}
@@ -91,14 +92,9 @@ def families() -> dict[str, list[Rule]]:
         key=lambda f: (f not in order, order.index(f) if f in order else 0, f),
     ):
         grouped[family] = sorted(
-            (r for r in RULES.values() if r.family == family), key=lambda r: _id_key(r.id)
+            (r for r in RULES.values() if r.family == family), key=lambda r: rule_key(r.id)
         )
     return grouped
-
-
-def _id_key(rule_id: str) -> tuple[str, int, str]:
-    match = re.match(r"^([A-Z]+)(\d+)(.*)$", rule_id)
-    return (match[1], int(match[2]), match[3]) if match else (rule_id, 0, "")
 
 
 def _reads(current: Rule) -> list[str]:
@@ -130,6 +126,7 @@ def _catalog_text() -> str:
                 ("正确示例", doc.good),
                 ("读取设置", "、".join(_reads(current))),
                 ("出处", current.source),
+                ("代码", f"{current.location}；用例：tests/rule_cases/{current.id}.toml"),
             ):
                 if text:
                     lines.append(f"    {label}：{text}")
@@ -178,6 +175,7 @@ def _catalog_markdown() -> str:
                 meta.append(f"出处：{current.source}")
             if current.reads:
                 meta.append("读取设置：" + "、".join(f"`{name}`" for name in _reads(current)))
+            meta.append(f"代码：`{current.location}` · 用例：`tests/rule_cases/{current.id}.toml`")
             lines += ["", f'<a id="{current.id.lower()}"></a>', "", f"### {current.id} {current.title}", ""]
             lines.append(" · ".join(meta))
             for label, text in (

@@ -15,7 +15,7 @@ from perfgoals_xl.core.grid import address
 from perfgoals_xl.core.models import HeaderItem, Loc, Table
 from perfgoals_xl.core.reader.labels import BUDGET_SOURCES, BUDGET_USES
 from perfgoals_xl.core.reader.values import money_in
-from perfgoals_xl.core.rules.registry import is_economic_cost_row, money_value, name_text, number_text
+from perfgoals_xl.core.semantics import canonical, is_economic_cost_row, money_value, name_text, number_text
 from perfgoals_xl.core.vocab import clean
 
 
@@ -105,6 +105,7 @@ def _department(table: Table, tables: list[Table]) -> list[Identity]:
         parts = tuple(_term(label, block[label]) for label in labels if label in block)
         if parts:
             found.append(Identity(rule, table.sheet, title, total, parts, "=", table.money_unit))
+    found += _cost_totals(table, total)
     projects = [t for t in tables if t.kind == "project" and same_department(t, table)]
     if "项目支出" in block and projects:
         parts = tuple(
@@ -120,6 +121,28 @@ def _department(table: Table, tables: list[Table]) -> list[Identity]:
                 "=",
                 table.money_unit,
             )
+        )
+    return found
+
+
+TOTAL_INDICATOR_WORDS = ("成本总额", "总成本", "资金总额", "预算总额", "支出总额")
+
+
+def _cost_totals(table: Table, total: Term) -> list[Identity]:
+    """A department's 成本总额-like indicator = its 资金总额 (C11)."""
+    found = []
+    for indicator in table.indicators:
+        amount = money_value(table, indicator) if indicator.is_filled else None
+        name = name_text(indicator)
+        if (
+            amount is None
+            or not any(word in name for word in TOTAL_INDICATOR_WORDS)
+            or total.value in (None, 0)
+        ):
+            continue
+        left = Term(name, amount, indicator.value.at)
+        found.append(
+            Identity("C11", table.sheet, f"{name} = 资金总额", left, (total,), "=", table.money_unit)
         )
     return found
 
@@ -147,17 +170,22 @@ def _project(table: Table) -> list[Identity]:
     if budget is None:
         return found
     total = _term(budget.label.text, budget)
-    costs = tuple(
-        Term(name_text(i) or "经济成本", money_value(table, i), i.value.at if i.value else None)
+    rows = [
+        i
         for i in table.indicators
         if i.is_filled
         and table.in_period(i)
         and is_economic_cost_row(i)
         and money_value(table, i) is not None
+    ]
+    costs = tuple(
+        Term(name_text(i) or "经济成本", money_value(table, i), i.value.at if i.value else None) for i in rows
     )
     if costs and total.value is not None:
+        exact = len(rows) == 1 and canonical(rows[0].operator) == "="  # one total cost written `=`: equal
+        title = "年度预算 = 总成本" if exact else "年度预算 ≥ 经济成本合计"
         found.append(
-            Identity("C01", table.sheet, "年度预算 ≥ 经济成本合计", total, costs, "≥", table.money_unit)
+            Identity("C01", table.sheet, title, total, costs, "=" if exact else "≥", table.money_unit)
         )
     return found
 

@@ -10,7 +10,7 @@ from typing import Any
 from perfgoals_xl.core.config import ConfigError
 from perfgoals_xl.core.marks import NOTE_PREFIX, Note, is_value_name, plan_marks, value_names
 from perfgoals_xl.core.reader import read_tables
-from perfgoals_xl.core.rules.registry import number_text
+from perfgoals_xl.core.semantics import number_text
 from perfgoals_xl.core.settings import Settings
 from perfgoals_xl.excel.app import Outcome, on_com, quiet
 from perfgoals_xl.excel.handlers import alert_outcome, settings_for

@@ -6,11 +6,11 @@ import re
 
 from perfgoals_xl.core.models import Severity, Table
 from perfgoals_xl.core.report import Finding
-from perfgoals_xl.core.rules import hierarchy, money, structure, values  # noqa: F401  (registers the rules)
-from perfgoals_xl.core.rules.registry import RULES, Hit, Rule
+from perfgoals_xl.core.rules import content, hierarchy, money, structure, targets, values  # noqa: F401  (registers them)
+from perfgoals_xl.core.rules.registry import RULES, Hit, Rule, catalog_order
 from perfgoals_xl.core.settings import Settings
 
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+catalog_order()  # H, V, C, S, each by number, whichever module registered a rule first
 
 
 def check_tables(tables: list[Table], settings: Settings | None = None) -> list[Finding]:

@@ -12,15 +12,10 @@ from perfgoals_xl.core.reader.labels import (
     NARRATIVE_LABELS,
 )
 from perfgoals_xl.core.reader.values import money_in
-from perfgoals_xl.core.rules.registry import (
-    Hit,
-    canonical,
+from perfgoals_xl.core.rules.registry import Hit, rule
+from perfgoals_xl.core.semantics import (
     filled,
-    is_economic_cost_row,
-    money_value,
-    name_text,
     number_text,
-    rule,
     unit_of,
 )
 from perfgoals_xl.core.settings import Settings
@@ -36,8 +31,8 @@ def _amount(item: HeaderItem | None) -> float | None:
 
 def _broken_identities(table: Table, rule_id: str, settings: Settings) -> Iterator[Hit]:
     """The table's identities of `rule_id` (perfgoals_xl.core.totals) that do not hold, as hits on the total."""
-    for identity in totals.identities([table]):
-        if identity.rule != rule_id or identity.holds(settings.thresholds.money_tolerance) is not False:
+    for identity in _identities(table, rule_id):
+        if identity.holds(settings.thresholds.money_tolerance) is not False:
             continue
         left, total = identity.left, identity.left.value or 0.0
         difference = total - identity.right_sum
@@ -56,7 +51,7 @@ def _unit_mixup(a: float, b: float) -> str:
 
 
 @rule("C04", "error", "资金总额 = 按收入性质分之和")
-def total_by_source(table: Table, settings: Settings) -> Iterator[Hit]:
+def c04_total_by_source(table: Table, settings: Settings) -> Iterator[Hit]:
     """部门预算情况：资金总额 = 一般公共预算 + 政府性基金预算 + 财政专户管理资金 + 其他资金（空白按 0）。
 
     错误示例：资金总额 949.134，一般公共预算 900，其余为空。
@@ -66,7 +61,7 @@ def total_by_source(table: Table, settings: Settings) -> Iterator[Hit]:
 
 
 @rule("C05", "error", "资金总额 = 基本支出 + 项目支出")
-def total_by_use(table: Table, settings: Settings) -> Iterator[Hit]:
+def c05_total_by_use(table: Table, settings: Settings) -> Iterator[Hit]:
     """部门预算情况：资金总额 = 基本支出 + 项目支出。
 
     错误示例：资金总额 949.134，基本支出 909.134，项目支出 30。
@@ -81,7 +76,7 @@ def _budget(table: Table) -> float | None:
 
 
 @rule("C01", "error", "经济成本指标合计不得超过项目预算", source="F101, SYS1", reads=("money_tolerance",))
-def cost_within_budget(table: Table, settings: Settings) -> Iterator[Hit]:
+def c01_cost_within_budget(table: Table, settings: Settings) -> Iterator[Hit]:
     """项目表：经济成本指标下各项货币总额（不含 元/人 这类单位成本）之和不得超过年度预算金额；
     只有一行总成本且写“=”时，应等于预算。先按金额单位换算（元 ↔ 万元）。
 
@@ -89,27 +84,20 @@ def cost_within_budget(table: Table, settings: Settings) -> Iterator[Hit]:
     错误示例：年度本级预算 10 万元，经济成本指标—工作经费 ≤ 12 万元。
     正确示例：年度本级预算 30 万元，经济成本指标—全年对口支援工作费用 ≤ 30 万元。
     """
-    budget = _budget(table)
-    if table.kind != "project" or budget is None:
-        return
-    costs = [(i, money_value(table, i)) for i in filled(table) if is_economic_cost_row(i)]
-    costs = [(i, v) for i, v in costs if v is not None]
-    if not costs:
-        return
-    tolerance = settings.thresholds.money_tolerance
-    unit = table.money_unit
-    total = sum(v for _, v in costs)
-    first = costs[0][0].value
-    if total > budget + tolerance:
-        yield Hit(
-            first.at,
-            f"经济成本合计 {number_text(total)}{unit} 超过年度预算 {number_text(budget)}{unit}",
-        )
-    elif len(costs) == 1 and canonical(costs[0][0].operator) == "=" and abs(total - budget) > tolerance:
-        yield Hit(
-            first.at,
-            f"总成本写作“= {number_text(total)}{unit}”，与年度预算 {number_text(budget)}{unit} 不一致",
-        )
+    for identity in _identities(table, "C01"):
+        if identity.holds(settings.thresholds.money_tolerance) is not False:
+            continue
+        first, unit = identity.right[0], table.money_unit
+        cost, budget = number_text(identity.right_sum), number_text(identity.left.value or 0.0)
+        if identity.relation == "≥":
+            yield Hit(first.cell, f"经济成本合计 {cost}{unit} 超过年度预算 {budget}{unit}")
+        else:
+            yield Hit(first.cell, f"总成本写作“= {cost}{unit}”，与年度预算 {budget}{unit} 不一致")
+
+
+def _identities(table: Table, rule_id: str) -> list[totals.Identity]:
+    """The table's money identities of one rule: every sum a C rule judges is computed by core.totals."""
+    return [identity for identity in totals.identities([table]) if identity.rule == rule_id]
 
 
 PER_PERIOD = {"月": 12, "年": 1, "季度": 4, "季": 4}
@@ -117,7 +105,7 @@ UNIT_COST_SLACK = 0.01  # unit costs are rounded (71.86 元/平方米): a produc
 
 
 @rule("C02", "warning", "单位成本×数量应与预算匹配", evidence="P", reads=("money_tolerance",))
-def unit_cost_times_quantity(table: Table, settings: Settings) -> Iterator[Hit]:
+def c02_unit_cost_times_quantity(table: Table, settings: Settings) -> Iterator[Hit]:
     """单位成本（元/人、万元/月 …）乘以对应的数量（人数、月数）不应超过年度预算：元/人 与单位为“人”的数量指标配对，
     …/月 按 12 个月计。单位成本通常四舍五入，超出预算 1% 以内不报。
 
@@ -152,7 +140,7 @@ def unit_cost_times_quantity(table: Table, settings: Settings) -> Iterator[Hit]:
 
 
 @rule("C03", "error", "资金总额等于各来源之和", source="G-CITY, F88", reads=("money_tolerance",))
-def funding_identity(table: Table, settings: Settings) -> Iterator[Hit]:
+def c03_funding_identity(table: Table, settings: Settings) -> Iterator[Hit]:
     """项目表写有资金来源时：年度资金总额 = 财政拨款 + 其他资金（+ 自筹资金 + 上年结转）。
 
     原因：来源之和与总额不符，说明有来源漏填或总额算错。
@@ -170,7 +158,7 @@ def funding_identity(table: Table, settings: Settings) -> Iterator[Hit]:
     evidence="P",
     reads=("money_tolerance",),
 )
-def department_projects(tables: list[Table], settings: Settings) -> Iterator[tuple[Table, Hit]]:
+def c06_department_projects(tables: list[Table], settings: Settings) -> Iterator[tuple[Table, Hit]]:
     """部门整体表的“项目支出”应等于同一工作簿中本部门各项目表的年度预算金额之和（按金额单位换算）。
     工作簿中没有本部门项目表、或项目表合计小于项目支出（可能未收齐）时，给出无法核对的提示。
 
@@ -220,7 +208,7 @@ def department_projects(tables: list[Table], settings: Settings) -> Iterator[tup
 
 
 @rule("C07", "error", "明细合计须等于分项之和", evidence="P", reads=("money_tolerance",))
-def breakdown_totals(table: Table, settings: Settings) -> Iterator[Hit]:
+def c07_breakdown_totals(table: Table, settings: Settings) -> Iterator[Hit]:
     """支出明细、成本构成、分配表等明细表的“合计”行，每一列都应等于上方各分项之和。
 
     原因：合计与分项不符，预算金额就不可信。
@@ -231,7 +219,7 @@ def breakdown_totals(table: Table, settings: Settings) -> Iterator[Hit]:
 
 
 @rule("C08", "warning", "应注明金额单位", evidence="P")
-def amount_unit_declared(table: Table, settings: Settings) -> Iterator[Hit]:
+def c08_amount_unit_declared(table: Table, settings: Settings) -> Iterator[Hit]:
     """每张表要注明金额单位（“金额单位：万元”或标签上的“（万元）”）；金额须能识别为数字
     （“200万”“1,234.5”可以识别，无法识别的金额为错误）。
 
@@ -261,7 +249,7 @@ def _money_label(table: Table) -> Loc | None:
 
 
 @rule("C09", "warning", "指标权重与预算执行率权重合计100", evidence="P")
-def weights_sum(table: Table, settings: Settings) -> Iterator[Hit]:
+def c09_weights_sum(table: Table, settings: Settings) -> Iterator[Hit]:
     """有权重列时（四川一体化导出），各指标权重加上预算执行率权重应等于 100。
 
     原因：权重合计不是 100，评分就无法折算。
@@ -290,7 +278,7 @@ NARRATIVE_AMOUNT = re.compile(
 
 
 @rule("C10", "warning", "文字表述金额应与预算一致", evidence="P", reads=("money_tolerance",))
-def narrative_amounts(table: Table, settings: Settings) -> Iterator[Hit]:
+def c10_narrative_amounts(table: Table, settings: Settings) -> Iterator[Hit]:
     """绩效目标、项目概况、实施计划等文字中写的总金额（“合计50万元”“预算100万元”）应与年度预算金额一致。
 
     原因：文字与表格金额矛盾，说明修改预算后漏改了文字。
@@ -313,28 +301,18 @@ def narrative_amounts(table: Table, settings: Settings) -> Iterator[Hit]:
                 )
 
 
-TOTAL_INDICATOR_WORDS = ("成本总额", "总成本", "资金总额", "预算总额", "支出总额")
-
-
 @rule("C11", "warning", "部门成本总额指标应与资金总额一致", evidence="P", reads=("money_tolerance",))
-def department_cost_total(table: Table, settings: Settings) -> Iterator[Hit]:
+def c11_department_cost_total(table: Table, settings: Settings) -> Iterator[Hit]:
     """部门整体表中若有“成本总额”之类的指标，其金额应等于预算情况中的资金总额（位置是否正确见 H06）。
 
     原因：同一张表里的两个总额不一致，必有一处错误。
     错误示例：资金总额 949.134 万元，成本总额 = 900 万元。
     正确示例：资金总额 949.134 万元，成本总额 ≤ 949.134 万元。
     """
-    if table.kind != "department":
-        return
-    total = _amount(table.budget_block.get("资金总额")) if "资金总额" in table.budget_block else None
-    if not total:
-        return
-    for indicator in filled(table):
-        amount = money_value(table, indicator)
-        is_total = any(w in name_text(indicator) for w in TOTAL_INDICATOR_WORDS)
-        if amount is not None and is_total and abs(amount - total) > settings.thresholds.money_tolerance:
-            value = indicator.value
+    for identity in _identities(table, "C11"):
+        if identity.holds(settings.thresholds.money_tolerance) is False:
+            left, total = identity.left, identity.right[0]
             yield Hit(
-                value.at,
-                f"“{name_text(indicator)}”{number_text(amount)} 与资金总额 {number_text(total)} 不一致",
+                left.cell,
+                f"“{left.label}”{number_text(left.value or 0.0)} 与资金总额 {number_text(total.value or 0.0)} 不一致",
             )

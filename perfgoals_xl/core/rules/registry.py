@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from perfgoals_xl.core.models import Field, Indicator, Loc, Severity, Table
+from perfgoals_xl.core.models import Loc, Severity, Table
 from perfgoals_xl.core.settings import Settings
 
 
@@ -49,11 +49,33 @@ class Rule:
         return self.id[0]
 
     @property
+    def location(self) -> str:
+        """Where the rule lives: `perfgoals_xl/core/rules/values.py: v01_operator_known` (its tests:
+        tests/rule_cases/V01.toml)."""
+        module = self.check.__module__.replace(".", "/")
+        return f"{module}.py: {self.check.__name__}"
+
+    @property
     def doc(self) -> str:
         return inspect.getdoc(self.check) or ""
 
 
 RULES: dict[str, Rule] = {}
+FAMILIES = ("H", "V", "C", "S")  # 层级与归类, 指标值, 金额与勾稽, 结构与表头
+
+
+def rule_key(rule_id: str) -> tuple[int, str, int]:
+    """H01 < H11 < V01 < C01 < S10: family in catalog order, then the number."""
+    family, number = rule_id[:1], rule_id[1:]
+    order = FAMILIES.index(family) if family in FAMILIES else len(FAMILIES)
+    return (order, family, int(number) if number.isdigit() else 0)
+
+
+def catalog_order() -> None:
+    """Put RULES in catalog order, in place (every surface lists them so)."""
+    ordered = sorted(RULES.items(), key=lambda item: rule_key(item[0]))
+    RULES.clear()
+    RULES.update(ordered)
 
 
 def rule(
@@ -83,80 +105,3 @@ def noted(table: Table, rule_id: str) -> Iterator[Hit]:
     for note in table.notes:
         if note.rule == rule_id:
             yield Hit(note.at, note.message, note.severity)
-
-
-def filled(table: Table) -> Iterator[Indicator]:
-    """Indicator rows that have a 三级 name or a value."""
-    return (indicator for indicator in table.indicators if indicator.is_filled)
-
-
-def distinct_labels(table: Table, level: Literal["level1", "level2"]) -> Iterator[Field]:
-    """Each 一级/二级 label cell once, though carried down over many rows."""
-    seen: set[Loc] = set()
-    for indicator in table.indicators:
-        label = getattr(indicator, level)
-        if label is not None and label.at not in seen:
-            seen.add(label.at)
-            yield label
-
-
-def column_cell(table: Table, indicator: Indicator, role: str) -> Loc:
-    """The cell of `role` on the indicator's row (falls back to the value or name column)."""
-    columns = table.blocks[indicator.block].columns
-    for candidate in (role, "value", "name"):
-        if candidate in columns:
-            return Loc(row=indicator.row, col=columns[candidate])
-    return Loc(row=indicator.row, col=table.left)
-
-
-def number_text(value: float) -> str:
-    """949.134 → `949.134`, 10.0 → `10`."""
-    return f"{value:.10g}"
-
-
-COST_LEVEL2 = ("经济成本指标", "社会成本指标", "生态环境成本指标")
-
-
-def canonical(field: Field | None) -> str | None:
-    return field.value if field is not None and isinstance(field.value, str) else None
-
-
-def is_cost_row(indicator: Indicator) -> bool:
-    """Under a cost 二级: 经济/社会/生态环境成本指标, or the legacy 产出指标 → 成本指标."""
-    level2 = canonical(indicator.level2)
-    return level2 in COST_LEVEL2 or (canonical(indicator.level1) == "产出指标" and level2 == "成本指标")
-
-
-def is_economic_cost_row(indicator: Indicator) -> bool:
-    level2 = canonical(indicator.level2)
-    return level2 == "经济成本指标" or (canonical(indicator.level1) == "产出指标" and level2 == "成本指标")
-
-
-def unit_of(indicator: Indicator) -> str | None:
-    return canonical(indicator.unit)
-
-
-def money_value(table: Table, indicator: Indicator) -> float | None:
-    """A total amount (not a unit cost like 元/人) in the table's 金额单位, or None."""
-    from perfgoals_xl.core.reader.values import money_in
-
-    unit = unit_of(indicator)
-    if indicator.number is None or unit is None or "/" in unit:
-        return None
-    return (
-        money_in(indicator.number, unit, table.money_unit)
-        if unit in ("元", "万元", "亿元", "千元", "万")
-        else None
-    )
-
-
-def has_date_value(indicator: Indicator) -> bool:
-    """The value is a date or period written as text (`2026年12月`, `2023.07-2024.01`)."""
-    from perfgoals_xl.core.reader.values import DATE
-
-    value = indicator.value
-    return value is not None and isinstance(value.value, str) and bool(DATE.search(value.value))
-
-
-def name_text(indicator: Indicator) -> str:
-    return indicator.name.text if indicator.name else ""

@@ -9,7 +9,8 @@ from difflib import SequenceMatcher
 from perfgoals_xl.core.models import ANNUAL, MEDIUM_TERM, YEAR, HeaderItem, Indicator, Loc, Table
 from perfgoals_xl.core.reader.labels import FUNDING_SOURCES, label_key
 from perfgoals_xl.core.reader.pairs import is_signature
-from perfgoals_xl.core.rules.registry import Hit, canonical, filled, name_text, noted, number_text, rule
+from perfgoals_xl.core.rules.registry import Hit, noted, rule
+from perfgoals_xl.core.semantics import canonical, filled, name_text, number_text
 from perfgoals_xl.core.settings import Settings
 from perfgoals_xl.core.vocab import clean
 
@@ -21,7 +22,7 @@ def _top_left(table: Table) -> Loc:
 
 
 @rule("S01", "error", "项目表表头要素须完整", source="F88, MOF24")
-def project_header(table: Table, settings: Settings) -> Iterator[Hit]:
+def s01_project_header(table: Table, settings: Settings) -> Iterator[Hit]:
     """项目表须有 项目名称、年度预算金额（大于 0）、实施期、本年度绩效目标（缺少或空白为错误；没有实施期栏目、
     但标题写明年度的，按标题年度理解并给出警告）；
     表头中其他写了标签的栏目（项目类别、主管部门、实施单位、项目负责人、立项依据、项目编号……）也应填写，
@@ -80,7 +81,7 @@ def _is_source_line(table: Table, item: HeaderItem) -> bool:
 
 
 @rule("S02", "error", "部门整体表要素须完整", source="F88, HN-16")
-def department_parts(table: Table, settings: Settings) -> Iterator[Hit]:
+def s02_department_parts(table: Table, settings: Settings) -> Iterator[Hit]:
     """部门整体表须有 部门名称、年度履职目标、至少一项年度主要任务（任务名称和主要内容）、预算情况和绩效指标。
 
     原因：部门整体支出绩效目标随预算一并报送，缺项的表无法审核。
@@ -114,7 +115,7 @@ def department_parts(table: Table, settings: Settings) -> Iterator[Hit]:
 
 
 @rule("S03", "warning", "年度须一致", evidence="P")
-def years_agree(table: Table, settings: Settings) -> Iterator[Hit]:
+def s03_years_agree(table: Table, settings: Settings) -> Iterator[Hit]:
     """标题年度应在实施期之内（如标题“2026年…”，实施期“2026年”或“2025-2027年”）。
 
     原因：年度不一致多是套用上年表格后漏改。
@@ -140,7 +141,7 @@ NUMBER_NOT_YEAR = re.compile(r"\d+(?:\.\d+)?")
 
 
 @rule("S04", "warning", "年度绩效目标应具体、可衡量", source="F101, G-CITY", reads=("goal_min_chars",))
-def specific_goal(table: Table, settings: Settings) -> Iterator[Hit]:
+def s04_specific_goal(table: Table, settings: Settings) -> Iterator[Hit]:
     """本年度绩效目标要说清做什么、做多少、何时完成：没有任何数字（年份不算）的，不论长短都给出警告
     （一大段套话同样无法衡量）；只是重复项目名称的也警告。设置 goal_min_chars 可只对短于该字数的目标警告。
 
@@ -205,7 +206,7 @@ def _same_target(a: Indicator, b: Indicator) -> bool:
 
 
 @rule("S05", "warning", "三级指标不应重复", evidence="P")
-def duplicate_indicators(table: Table, settings: Settings) -> Iterator[Hit]:
+def s05_duplicate_indicators(table: Table, settings: Settings) -> Iterator[Hit]:
     """同一表内三级指标不应重复：名称相同或几乎相同，或同一项活动（名称有共同的词、目标值也相同）在两个
     不同的二级指标下被计了两次。
 
@@ -276,7 +277,7 @@ def _unbalanced(text: str) -> bool:
 
 
 @rule("S06", "info", "表头/名称截断需识别", evidence="P")
-def truncated_labels(table: Table, settings: Settings) -> Iterator[Hit]:
+def s06_truncated_labels(table: Table, settings: Settings) -> Iterator[Hit]:
     """导出时被截断的表头按前缀识别（“项目支出实施”→项目支出实施期，“本年度绩效目”→本年度绩效目标）；
     名称中书名号、括号不成对，提示可能被截断。
 
@@ -319,7 +320,7 @@ def _spellings(canonical_label: str) -> tuple[str, ...]:
 
 
 @rule("S07", "warning", "完成时限应在实施期内", evidence="P")
-def deadline_in_period(table: Table, settings: Settings) -> Iterator[Hit]:
+def s07_deadline_in_period(table: Table, settings: Settings) -> Iterator[Hit]:
     """时效指标或完成时间里写的年份应落在实施期内。
 
     原因：完成时间超出实施期，说明目标或实施期填错了。
@@ -345,7 +346,7 @@ def deadline_in_period(table: Table, settings: Settings) -> Iterator[Hit]:
 
 
 @rule("S08", "warning", "中期与年度目标应区分", source="F88")
-def medium_term(table: Table, settings: Settings) -> Iterator[Hit]:
+def s08_medium_term(table: Table, settings: Settings) -> Iterator[Hit]:
     """跨年度项目：中期资金总额不应小于年度资金总额；中期指标与年度指标完全相同、或中期目标与年度目标
     文字相同（几乎相同）时给出警告。
 
@@ -410,7 +411,7 @@ GOALS_ALIKE = 0.75  # a year's goal that copies three quarters of the 中期 goa
 
 
 @rule("S09", "warning", "公式须有计算结果", evidence="P")
-def formulas_without_results(table: Table, settings: Settings) -> Iterator[Hit]:
+def s09_formulas_without_results(table: Table, settings: Settings) -> Iterator[Hit]:
     """表中的公式在文件里没有计算结果（文件由不计算公式的程序生成或导出），这些单元格只能按空白校验。
 
     原因：金额、合计常是公式；没有结果就无法核对，校验结论可能不完整。
@@ -425,7 +426,7 @@ def formulas_without_results(table: Table, settings: Settings) -> Iterator[Hit]:
 
 
 @rule("S10", "warning", "表格内容须能完整识别", evidence="P")
-def unread_content(table: Table, settings: Settings) -> Iterator[Hit]:
+def s10_unread_content(table: Table, settings: Settings) -> Iterator[Hit]:
     """表格范围内每个非空行都应能读作表头、指标、合计或表注；读不懂的行不参与校验，逐行指出。
     标签列里写了非层级文字、看似表格却读不出内容的区域、按评价指标表读取的表，也在此说明。
 
