@@ -1,7 +1,7 @@
 """The 模板 buttons: 新建项目表 / 新建部门表 add a fresh standard sheet, 规范为标准模板 writes the active table,
 normalised, into a new sheet. The user's own sheets are never changed.
 
-The sheet is made by `perfgoals_xl.templates.fill` (openpyxl) and placed into the book: desktop Excel copies it from a
+The sheet is made by `perfgoals_xl.templates.fill` (openpyxl, never imported here) and placed into the book: desktop Excel copies it from a
 saved file (every format, drop-down and print setting comes along); the remote engine writes its values,
 merges, bold labels and column widths.
 """
@@ -19,16 +19,14 @@ from perfgoals_xl.core.reader import read_tables
 from perfgoals_xl.core.specs import DepartmentSpec, spec_from_table
 from perfgoals_xl.excel.app import Outcome, alert, on_com, quiet
 from perfgoals_xl.excel.read import is_results_sheet, read_grid, user_sheets
-from perfgoals_xl.templates.fill import FillError, fill, template_path, with_project_spending
+from perfgoals_xl.templates.fill import FillError, empty_template, fill, with_project_spending
 
 MAX_SHEET_NAME = 31
 
 
 def new_template_sheet(book: Any, kind: str) -> Outcome:
     """新建项目表 / 新建部门表: the empty standard template as a new sheet after the active one."""
-    from openpyxl import load_workbook
-
-    wb = load_workbook(template_path(kind))
+    wb = empty_template(kind)
     name = _place(book, wb, KIND_TITLES[kind])
     return _done(book, f"已新建“{name}”表（标准{KIND_TITLES[kind]}），请按提示填写。")
 

@@ -29,6 +29,13 @@ class FillError(PerfgoalsError):
     """Input that cannot be filled; `message` is Chinese and names the file."""
 
 
+def empty_template(kind: str) -> Any:
+    """The standard template, not filled, as an openpyxl Workbook (新建项目表 / 新建部门表)."""
+    from openpyxl import load_workbook
+
+    return load_workbook(template_path(kind))
+
+
 def template_path(kind: str) -> Path:
     """The bundled standard template (inside the wheel, or in a source checkout)."""
     for folder in resource_dirs("templates", "workbook_templates"):
