@@ -37,26 +37,31 @@ def check_workbook(path: Path, settings: Settings | None = None) -> tuple[Workbo
     return workbook, FileReport(path=str(path), tables=tables, findings=findings)
 
 
+AfterCheck = Callable[[int, "Workbook | None", FileReport], None]
+
+
 def check_files(
     paths: list[Path],
     settings: Settings | Callable[[Path], Settings] | None = None,
+    *,
+    after: AfterCheck | None = None,
     progress: Callable[[Path], None] | None = None,
 ) -> list[FileReport]:
-    """Check each file; `settings` is one Settings for all, or a function giving each file its own."""
-    results = []
-    for path in paths:
-        results.append(_checked_anyway(path, settings(path) if callable(settings) else settings))
+    """Check each file — the one batch loop. `settings` is one Settings for all or a function giving each file
+    its own; `after(index, workbook, report)` runs while the file's Grids are at hand (annotated copies);
+    a fault of ours in one file becomes that file's `internal` error, never the batch's end."""
+    reports = []
+    for index, path in enumerate(paths):
+        try:
+            workbook, report = check_workbook(path, settings(path) if callable(settings) else settings)
+        except Exception as exc:  # the other files must still be checked
+            workbook, report = None, internal_error(path, exc)
+        if after is not None:
+            after(index, workbook, report)
+        reports.append(report)
         if progress is not None:
             progress(path)
-    return results
-
-
-def _checked_anyway(path: Path, settings: Settings | None) -> FileReport:
-    """check_file, except that a fault of ours in one file becomes that file's error, not the batch's end."""
-    try:
-        return check_file(path, settings)
-    except Exception as exc:  # the other files must still be checked
-        return internal_error(path, exc)
+    return reports
 
 
 def internal_error(path: Path, exc: BaseException) -> FileReport:

@@ -281,21 +281,22 @@ def test_demo_writes_the_annotated_sample_into_a_folder(tmp_path):
 
 
 def test_a_fault_of_ours_in_one_file_does_not_stop_the_batch(tmp_path, monkeypatch):
-    from perfgoals_xl.cli import main as cli
-
     """In process: a reader bug on one file becomes that file's `internal` error; the others are checked."""
     from click.testing import CliRunner
 
+    from perfgoals_xl import pipeline
+    from perfgoals_xl.cli import main as cli
+
     shutil.copy(THREE_SHEETS, tmp_path / "a.xlsx")
     shutil.copy(THREE_SHEETS, tmp_path / "b.xlsx")
-    real = cli.check_workbook
+    real = pipeline.check_workbook
 
     def flaky(path, settings=None):
         if path.name == "a.xlsx":
             raise RuntimeError("boom")
         return real(path, settings)
 
-    monkeypatch.setattr(cli, "check_workbook", flaky)
+    monkeypatch.setattr(pipeline, "check_workbook", flaky)
     result = CliRunner().invoke(cli.main, ["check", str(tmp_path), "--format", "json"])
     files = {Path(f["path"]).name: f for f in json.loads(result.output)["files"]}
     assert result.exit_code == 2 and files["a.xlsx"]["error"]["code"] == "internal"

@@ -27,6 +27,7 @@ from xml.sax.saxutils import escape
 
 import click
 
+from perfgoals_xl.cli import EXIT_FAILED
 from perfgoals_xl.core.errors import PerfgoalsError
 from perfgoals_xl.resources import resource_dirs
 
@@ -347,7 +348,7 @@ def build_command(out: Path, interpreter: str) -> None:
         result = build(out, interpreter)
     except AddinError as exc:
         click.echo(exc.message, err=True)
-        sys.exit(1)
+        sys.exit(EXIT_FAILED)
     for warning in result.warnings:
         click.echo(f"警告：{warning}", err=True)
     click.echo(f"已生成 {result.path}（xlwings {result.xlwings_version} 模板，解释器 {result.interpreter}）")
@@ -368,7 +369,7 @@ def install_command(xlam: Path) -> None:
         target, warnings = install(xlam)
     except AddinError as exc:
         click.echo(exc.message, err=True)
-        sys.exit(1)
+        sys.exit(EXIT_FAILED)
     for warning in warnings:
         click.echo(f"警告：{warning}", err=True)
     click.echo(f"已安装到 {target}。请重新启动 Excel，功能区中会出现“绩效目标”选项卡。")

@@ -8,14 +8,13 @@ from pathlib import Path
 
 import click
 
+from perfgoals_xl.cli import EXIT_FAILED, EXIT_FOUND, EXIT_OK
 from perfgoals_xl.core.check import HIDDEN_RULE
 from perfgoals_xl.core.config import ConfigError, load_settings
 from perfgoals_xl.core.specs import SpecFile
 from perfgoals_xl.core.totals import identities, render_text, to_json
 from perfgoals_xl.pipeline import check_workbook
 from perfgoals_xl.templates.fill import FillError, fill, load_specs
-
-EXIT_OK, EXIT_MISMATCH, EXIT_UNREADABLE = 0, 1, 2
 
 
 @click.command()
@@ -39,19 +38,19 @@ def totals(paths: tuple[Path, ...], output: str, include_hidden: bool | None) ->
             settings = load_settings(path, overrides={"include_hidden": include_hidden})[0]
         except ConfigError as exc:
             click.echo(exc.message, err=True)
-            sys.exit(EXIT_UNREADABLE)
+            sys.exit(EXIT_FAILED)
         tolerance = settings.thresholds.money_tolerance
         _, result = check_workbook(path, settings)
         if result.error is not None:
             click.echo(result.error.message, err=True)
-            code = EXIT_UNREADABLE
+            code = EXIT_FAILED
             continue
         for finding in (f for f in result.findings if f.rule == HIDDEN_RULE):
             click.echo(f"{path.name}：{finding.message}", err=True)
         found = identities(result.tables)
         rows.append((str(path), found))
         if code == EXIT_OK and any(i.holds(tolerance) is False for i in found):
-            code = EXIT_MISMATCH
+            code = EXIT_FOUND
     if output == "json":
         click.echo(json.dumps(to_json(rows, tolerance), ensure_ascii=False, indent=2))
     else:
@@ -88,7 +87,7 @@ def fill_command(kind: str, data: Path, output: Path, force: bool) -> None:
             written.append(target)
     except (FillError, WriteError) as exc:
         click.echo(exc.message, err=True)
-        sys.exit(EXIT_UNREADABLE)
+        sys.exit(EXIT_FAILED)
     for target in written:
         click.echo(f"已写出：{target}")
 

@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from perfgoals_xl import __version__
+from perfgoals_xl.cli import EXIT_FAILED, EXIT_FOUND, EXIT_OK
 from perfgoals_xl.cli.addin import addin_group
 from perfgoals_xl.cli.commands import COMMANDS
 from perfgoals_xl.core.config import ConfigError, load_settings
@@ -21,15 +22,12 @@ from perfgoals_xl.core.report import FileReport, Report
 from perfgoals_xl.core.settings import PROFILES, Settings
 from perfgoals_xl.files.find import find_workbooks
 from perfgoals_xl.files.read import Workbook
-from perfgoals_xl.pipeline import check_workbook, internal_error
+from perfgoals_xl.pipeline import AfterCheck, check_files, check_workbook
 from perfgoals_xl.resources import resource_dirs
 
 PROGRESS_MIN_FILES = 5
 INCLUDE_HIDDEN_HELP = "也校验隐藏和深度隐藏的工作表（默认跳过，报告中以提示 S10 列出）。"
-EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 DEMO_FOLDER = "perfgoals-demo"
-
-AfterCheck = Callable[[int, Workbook | None, FileReport], None]
 
 
 def sample_workbooks() -> list[Path]:
@@ -47,29 +45,15 @@ def _run_check(
     settings: Callable[[Path], Settings] | None = None,
     after: AfterCheck | None = None,
 ) -> list[FileReport]:
-    """Check each file; `after(index, workbook, result)` runs while its Grids are still at hand."""
+    """pipeline.check_files, with a progress bar on stderr for five or more files (or when asked)."""
     show = progress if progress is not None else len(paths) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
-
-    def one(index: int, path: Path) -> FileReport:
-        try:
-            workbook, result = check_workbook(path, settings(path) if settings else None)
-        except Exception as exc:
-            return internal_error(path, exc)
-        if after is not None:
-            after(index, workbook, result)
-        return result
-
     if not show:
-        return [one(index, path) for index, path in enumerate(paths)]
+        return check_files(paths, settings, after=after)
     from rich.progress import Progress
 
-    results = []
     with Progress(transient=True, console=None) as bar:
         task = bar.add_task("正在校验", total=len(paths))
-        for index, path in enumerate(paths):
-            results.append(one(index, path))
-            bar.advance(task)
-    return results
+        return check_files(paths, settings, after=after, progress=lambda _path: bar.advance(task))
 
 
 def _codes(values: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -98,8 +82,8 @@ def _overrides(
 
 def _exit_code(results: list[FileReport]) -> int:
     if any(r.error for r in results):
-        return EXIT_UNREADABLE
-    return EXIT_ERRORS if Report(results).summary.errors else EXIT_OK
+        return EXIT_FAILED
+    return EXIT_FOUND if Report(results).summary.errors else EXIT_OK
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -168,13 +152,13 @@ def check(
     files = [source for source, _ in targets] if targets is not None else find_workbooks(list(paths))
     if not files:
         click.echo("没有找到可校验的工作簿文件（.xlsx/.xlsm/.xls/.xlsb/.ods）。", err=True)
-        sys.exit(EXIT_UNREADABLE)
+        sys.exit(EXIT_FAILED)
     overrides = _overrides(profile, select, ignore, strict, include_hidden)
     try:
         resolved = {path: load_settings(path, config, overrides)[0] for path in files}
     except ConfigError as exc:
         click.echo(exc.message, err=True)
-        sys.exit(EXIT_UNREADABLE)
+        sys.exit(EXIT_FAILED)
     written: dict[int, Path] = {}
     failures: list[str] = []
     after = None
@@ -197,7 +181,7 @@ def check(
                 click.echo(f"  {written[index]}")
     for message in failures:
         click.echo(f"未写出标注副本：{message}", err=True)
-    sys.exit(EXIT_UNREADABLE if failures else _exit_code(results))
+    sys.exit(EXIT_FAILED if failures else _exit_code(results))
 
 
 def _annotate_targets(paths: list[Path], out_dir: Path) -> list[tuple[Path, Path]]:
@@ -287,7 +271,7 @@ def clear(file: Path, out: Path, force: bool) -> None:
         report = clear_marks(file, target, force=force)
     except WriteError as exc:
         click.echo(exc.message, err=True)
-        sys.exit(EXIT_UNREADABLE)
+        sys.exit(EXIT_FAILED)
     click.echo(report.message)
 
 
@@ -299,7 +283,7 @@ def demo(show_info: bool) -> None:
     samples = sample_workbooks()
     if not samples:
         click.echo("找不到随附的示例工作簿，请重新安装 perfgoals-xl。", err=True)
-        sys.exit(EXIT_UNREADABLE)
+        sys.exit(EXIT_FAILED)
     click.echo("示例：株洲市渌口区人民政府办公室 2026 年绩效目标表（两张项目表、一张部门整体表）\n")
     checked = [check_workbook(path) for path in samples]
     shown = [dataclasses.replace(result, path=Path(result.path).name) for _, result in checked]
@@ -332,7 +316,7 @@ def demo(show_info: bool) -> None:
             else f"无法创建文件夹“{folder}”（{exc.strerror or exc}）。"
         )
         click.echo(f"\n未能写出标注后的示例：{message}", err=True)
-        sys.exit(EXIT_UNREADABLE)
+        sys.exit(EXIT_FAILED)
     click.echo(
         f"\n已把标注后的单表示例写入当前文件夹下的 {written.as_posix()}（原示例文件未改动）："
         "用 Excel、WPS 或 LibreOffice 打开，可看到标色的问题行、单元格批注和“校验结果”工作表。"

@@ -16,14 +16,13 @@ perfgoals_xl.excel.handlers), returning an `Outcome` (or None).
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 import traceback
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import xlwings as xw
 
@@ -53,17 +52,6 @@ LABELS = {
     "pg_rules": "规则说明",
     "pg_settings": "设置",
 }
-
-# Buttons whose feature lives in a module of its own: id → (module, function, extra arguments after the book).
-FEATURES: dict[str, tuple[str, str, tuple[Any, ...]]] = {
-    "pg_totals": ("perfgoals_xl.excel.totals", "fill_totals", ()),
-    "pg_new_project": ("perfgoals_xl.excel.buttons", "new_template_sheet", ("project",)),
-    "pg_new_department": ("perfgoals_xl.excel.buttons", "new_template_sheet", ("department",)),
-    "pg_normalize": ("perfgoals_xl.excel.buttons", "normalize_active_table", ()),
-}
-
-# Feature buttons found missing when clicked in this process (see `pending_features` for the full answer).
-PENDING: set[str] = set()
 
 Handler = Callable[["Book"], "Outcome | None"]
 
@@ -260,64 +248,32 @@ def settings(book: Book) -> Outcome:
     return Outcome(message)
 
 
-def feature(button_id: str) -> Callable[..., Any] | None:
-    """The feature function behind `button_id`, or None (and the id in PENDING) while it does not exist.
-
-    Only the feature's own module being absent counts as "not there yet": an import error inside an
-    existing module is a bug and propagates (dispatch logs it).
-    """
-    module_name, function_name, _ = FEATURES[button_id]
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        module = None
-    function = getattr(module, function_name, None) if module is not None else None
-    if callable(function):
-        PENDING.discard(button_id)
-        return function
-    PENDING.add(button_id)
-    return None
-
-
-def pending_features() -> set[str]:
-    """The feature buttons whose function does not exist yet (checked now, for every such button)."""
-    return {button_id for button_id in FEATURES if feature(button_id) is None}
-
-
-def _run_feature(button_id: str, book: Book) -> Outcome | None:
-    function = feature(button_id)
-    if function is None:
-        from perfgoals_xl.excel.app import Outcome
-
-        message = (
-            f"功能尚未提供：“{LABELS[button_id]}”将在以后的版本中加入。\n"
-            "请关注 perfgoals-xl 的更新，更新后重新安装加载项即可使用。"
-        )
-        book.app.alert(message, title=ALERT_TITLE)
-        return Outcome(message)
-    return function(book, *FEATURES[button_id][2])
-
-
-def totals(book: Book) -> Outcome | None:
+def totals(book: Book) -> Outcome:
     """计算合计."""
-    return _run_feature("pg_totals", book)
+    from perfgoals_xl.excel.totals import fill_totals
+
+    return fill_totals(book)
 
 
-def new_project(book: Book) -> Outcome | None:
+def new_project(book: Book) -> Outcome:
     """新建项目表."""
-    return _run_feature("pg_new_project", book)
+    from perfgoals_xl.excel.buttons import new_template_sheet
+
+    return new_template_sheet(book, "project")
 
 
-def new_department(book: Book) -> Outcome | None:
+def new_department(book: Book) -> Outcome:
     """新建部门表."""
-    return _run_feature("pg_new_department", book)
+    from perfgoals_xl.excel.buttons import new_template_sheet
+
+    return new_template_sheet(book, "department")
 
 
-def normalize(book: Book) -> Outcome | None:
+def normalize(book: Book) -> Outcome:
     """规范为标准模板."""
-    return _run_feature("pg_normalize", book)
+    from perfgoals_xl.excel.buttons import normalize_active_table
+
+    return normalize_active_table(book)
 
 
 HANDLERS: dict[str, Handler] = {
