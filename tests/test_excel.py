@@ -249,7 +249,7 @@ def test_a_users_own_sheet_named_like_ours_is_kept(tmp_path):
     checked_path, cleared_path = tmp_path / "checked.xlsx", tmp_path / "cleared.xlsx"
     run(own, check_all_sheets, checked_path)
     names = openpyxl.load_workbook(checked_path).sheetnames
-    assert RESULTS_SHEET in names and f"{RESULTS_SHEET}2" in names
+    assert RESULTS_SHEET in names and f"{RESULTS_SHEET}(2)" in names
     run(checked_path, clear_marks, cleared_path)
     cleared = openpyxl.load_workbook(cleared_path)
     assert cleared.sheetnames == openpyxl.load_workbook(own).sheetnames

@@ -333,7 +333,7 @@ def test_a_users_sheet_called_like_ours_is_kept(tmp_path: Path) -> None:
     src = tmp_path / "own-results.xlsx"
     book.save(src)
     out = annotated(src, tmp_path / "annotated.xlsx")
-    assert openpyxl.load_workbook(out).sheetnames == ["绩效目标表", RESULTS_SHEET, f"{RESULTS_SHEET}2"]
+    assert openpyxl.load_workbook(out).sheetnames == ["绩效目标表", RESULTS_SHEET, f"{RESULTS_SHEET}(2)"]
     report = clear(out, tmp_path / "cleared.xlsx")
     assert report.sheets == 1 and snapshot(report.path) == snapshot(src)
 

@@ -6,7 +6,7 @@ read; the reader never sees a workbook. Rows and columns are 1-based sheet coord
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Literal
@@ -50,6 +50,22 @@ def is_percent_format(code: str) -> bool:
             text = True
     sections.append((percent, text))
     return any(has_percent and not has_text for has_percent, has_text in sections[:3])
+
+
+MAX_SHEET_NAME = 31  # characters Excel allows in a sheet name
+_SHEET_NAME_FORBIDDEN = str.maketrans({ch: "_" for ch in "[]:*?/\\"})
+
+
+def unique_sheet_name(wanted: str, taken: Iterable[str]) -> str:
+    """A sheet name Excel accepts (≤ 31 characters, none of []:*?/\\, no leading or trailing quote), not among
+    `taken`: 校验结果, else 校验结果(2), 校验结果(3) …"""
+    used = set(taken)
+    base = (wanted.translate(_SHEET_NAME_FORBIDDEN).strip("'") or "Sheet")[:MAX_SHEET_NAME]
+    name, number = base, 2
+    while name in used:
+        suffix = f"({number})"
+        name, number = base[: MAX_SHEET_NAME - len(suffix)] + suffix, number + 1
+    return name
 
 
 def column_letter(col: int) -> str:

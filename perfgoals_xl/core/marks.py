@@ -192,14 +192,6 @@ def is_results_header(values: list[object] | tuple[object, ...]) -> bool:
     return tuple(values[: len(RESULT_HEADER)]) == RESULT_HEADER
 
 
-def results_sheet_name(taken: set[str]) -> str:
-    """校验结果, or 校验结果2 … when the user already has a sheet of that name."""
-    name, number = RESULTS_SHEET, 2
-    while name in taken:
-        name, number = f"{RESULTS_SHEET}{number}", number + 1
-    return name
-
-
 def link_target(sheet: str, cell: str) -> str:
     """An internal hyperlink target: #'表名'!C74 (quotes doubled inside the name)."""
     return f"#'{sheet.replace(chr(39), chr(39) * 2)}'!{cell}"

@@ -14,14 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from perfgoals_xl.core.check import LISTS_SHEET
+from perfgoals_xl.core.grid import unique_sheet_name
 from perfgoals_xl.core.models import KIND_TITLES, Table
 from perfgoals_xl.core.reader import read_tables
 from perfgoals_xl.core.specs import DepartmentSpec, spec_from_table
 from perfgoals_xl.excel.app import Outcome, alert, on_com, quiet
 from perfgoals_xl.excel.read import is_results_sheet, read_grid, user_sheets
 from perfgoals_xl.templates.fill import FillError, empty_template, fill, with_project_spending
-
-MAX_SHEET_NAME = 31
 
 
 def new_template_sheet(book: Any, kind: str) -> Outcome:
@@ -71,20 +70,10 @@ def _done(book: Any, message: str) -> Outcome:
     return Outcome(message)
 
 
-def _unique_name(book: Any, wanted: str) -> str:
-    taken = {s.name for s in book.sheets}
-    base = wanted[:MAX_SHEET_NAME]
-    name, number = base, 2
-    while name in taken:
-        suffix = f"({number})"
-        name, number = base[: MAX_SHEET_NAME - len(suffix)] + suffix, number + 1
-    return name
-
-
 def _place(book: Any, wb: Any, wanted: str) -> str:
     """Put the filled template's first sheet into the book after the active sheet; returns its name."""
     ws = wb.worksheets[0]
-    name = _unique_name(book, wanted)
+    name = unique_sheet_name(wanted, (s.name for s in book.sheets))
     after = book.sheets.active
     if on_com(book) and not book.name.lower().endswith(".xls"):  # an .xls book cannot take an .xlsx sheet
         with quiet(book, "正在添加模板…"):

@@ -7,13 +7,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from perfgoals_xl.core.grid import address
+from perfgoals_xl.core.grid import address, unique_sheet_name
 from perfgoals_xl.core.marks import (
     FILL_COLORS,
     MARKER,
     MARKER_FORMULAS,
     NOTE_PREFIX,
     NOTES_NAME,
+    RESULTS_SHEET,
     VALUES_NAME,
     WRITTEN_NAME,
     Plan,
@@ -24,7 +25,6 @@ from perfgoals_xl.core.marks import (
     parse_refers_to,
     registry_names,
     result_rows,
-    results_sheet_name,
     still_written,
     union_addresses,
     written_values,
@@ -93,7 +93,7 @@ def _draw_results(book: Any, plan: Plan) -> None:
         row[4] = f'=HYPERLINK("{target}","{cell}")'
     width = len(rows[1])
     rows = [row + [None] * (width - len(row)) for row in rows]
-    name = results_sheet_name({s.name for s in book.sheets})
+    name = unique_sheet_name(RESULTS_SHEET, (s.name for s in book.sheets))
     sheet = book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
     sheet.range("A1").value = rows
     sheet.range((2, 1), (2, width)).font.bold = True

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from perfgoals_xl.core.errors import PerfgoalsError
+from perfgoals_xl.core.grid import column_letter
 from perfgoals_xl.core.models import Table
 from perfgoals_xl.core.reader.labels import match_column_role
 from perfgoals_xl.core.reader.values import money_in
@@ -77,7 +78,7 @@ def fit_row_heights(ws: Any) -> None:
             if not isinstance(cell.value, str) or not cell.value:
                 continue
             left, right = spans.get((cell.row, cell.column), (cell.column, cell.column))
-            width = sum(widths.get(_col(c), 8.43) for c in range(left, right + 1))
+            width = sum(widths.get(column_letter(c), 8.43) for c in range(left, right + 1))
             text_width = sum(2 if ord(ch) > 0x2E80 else 1 for ch in cell.value)
             lines = max(lines, -(-text_width // max(int(width) - 1, 1)))
         if lines > 1:
@@ -169,15 +170,9 @@ def _shift_validations(ws: Any, at: int, delta: int) -> None:
             top, bottom = _moved(area.min_row, at, delta), _moved(area.max_row, at, delta, end=True)
             if bottom >= top:
                 ranges.append(
-                    f"{area.coord.split(':')[0].rstrip('0123456789')}{top}:{_col(area.max_col)}{bottom}"
+                    f"{area.coord.split(':')[0].rstrip('0123456789')}{top}:{column_letter(area.max_col)}{bottom}"
                 )
         dv.sqref = MultiCellRange(" ".join(ranges))
-
-
-def _col(col: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(col)
 
 
 def _shift_names(ws: Any, at: int, delta: int) -> None:
@@ -354,7 +349,7 @@ def _fill_indicators(wb: Any, ws: Any, indicators: list[IndicatorSpec]) -> None:
     if "label" in columns:
         _merge(ws, header_row, columns["label"], new_last, columns["label"])
     add_entry_help(ws, columns, first, new_last)
-    ws.print_area = f"A1:{_col(width)}{new_last}"
+    ws.print_area = f"A1:{column_letter(width)}{new_last}"
 
 
 def _write_row(

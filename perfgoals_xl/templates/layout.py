@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from perfgoals_xl.core.check import LISTS_SHEET
+from perfgoals_xl.core.grid import column_letter
 from perfgoals_xl.core.models import KIND_TITLES
 from perfgoals_xl.core.vocab import HIERARCHY
 
@@ -193,16 +194,10 @@ def _write(ws: Any, rows: Rows) -> None:
         if (top, left) != (bottom, right):
             ws.merge_cells(start_row=top, start_column=left, end_row=bottom, end_column=right)
     for name, (row, col) in rows.names.items():
-        ref = f"'{ws.title}'!${_letter(col)}${row}"
+        ref = f"'{ws.title}'!${column_letter(col)}${row}"
         ws.parent.defined_names[name] = DefinedName(name, attr_text=ref)
     ws.sheet_properties.tabColor = "1F4E79"
     ws._pg_kinds = rows.kinds  # styling hints for _style, not saved
-
-
-def _letter(col: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(col)
 
 
 # --- look: fonts, borders, widths, print setup --------------------------------------------------------------
@@ -234,7 +229,7 @@ def _style(ws: Any, kind: str) -> None:
                 cell.font, cell.fill = bold, header_fill
     widths = (14, 14, 16, 30, 12, 10, 12, 14) if kind == "project" else (14, 16, 30, 12, 12, 10, 24, 12)
     for col, width in enumerate(widths, 1):
-        ws.column_dimensions[_letter(col)].width = width
+        ws.column_dimensions[column_letter(col)].width = width
     ws.row_dimensions[1].height = 30
     for row, row_kind in ws._pg_kinds.items():
         if row_kind == "goal":
@@ -271,7 +266,7 @@ def _add_lists(wb: Any) -> None:
         lists.cell(row=1, column=col, value=level1)
         for row, level2 in enumerate(level2s, 2):
             lists.cell(row=row, column=col, value=level2)
-        letter = _letter(col)
+        letter = column_letter(col)
         ref = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(level2s) + 1}"
         wb.defined_names[level1] = DefinedName(level1, attr_text=ref)
 
@@ -285,10 +280,10 @@ def add_entry_help(ws: Any, columns: dict[str, int], first: int, last: int) -> N
     ]
 
     def column(role: str) -> str:
-        letter = _letter(columns[role])
+        letter = column_letter(columns[role])
         return f"{letter}{first}:{letter}{last}"
 
-    level1_letter = _letter(columns["level1"])
+    level1_letter = column_letter(columns["level1"])
     specs = [
         (
             "level1",

@@ -134,7 +134,7 @@ def _is_our_note(comment: Any) -> bool:
 
 
 def _is_results_sheet(ws: Worksheet) -> bool:
-    """Our 校验结果 sheet (also 校验结果2 … when the user had a sheet of that name): its header row is ours."""
+    """Our 校验结果 sheet (also 校验结果(2) … when the user had a sheet of that name): its header row is ours."""
     if not ws.title.startswith(RESULTS_SHEET):
         return False
     header = [getattr(ws._cells.get((2, col)), "value", None) for col in range(1, len(RESULT_HEADER) + 1)]

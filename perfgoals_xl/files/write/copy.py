@@ -6,10 +6,10 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from perfgoals_xl.core.grid import Grid, column_letter
+from perfgoals_xl.core.grid import Grid, column_letter, unique_sheet_name
 from perfgoals_xl.core.marks import Plan
 from perfgoals_xl.files.write.save import activate_first_visible
-from perfgoals_xl.files.write.style import SHEET_TITLE_FORBIDDEN, display_width
+from perfgoals_xl.files.write.style import display_width
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
@@ -26,7 +26,7 @@ def from_grids(grids: list[Grid]) -> tuple[OpenpyxlWorkbook, dict[str, str]]:
     titles: dict[str, str] = {}
     wrap = Alignment(wrap_text=True, vertical="center")
     for grid in grids or [Grid(sheet="Sheet1", rows=[])]:
-        title = _sheet_title(grid.sheet, set(titles.values()))
+        title = unique_sheet_name(grid.sheet, titles.values())
         titles[grid.sheet] = title
         ws = book.create_sheet(title)
         widths: dict[int, int] = {}
@@ -51,16 +51,6 @@ def from_grids(grids: list[Grid]) -> tuple[OpenpyxlWorkbook, dict[str, str]]:
             ws.sheet_state = grid.visibility  # hidden as in the source (one sheet stays visible)
     activate_first_visible(book)
     return book, titles
-
-
-def _sheet_title(name: str, taken: set[str]) -> str:
-    """A title Excel accepts (≤31 characters, none of []:*?/\\), unique in the workbook."""
-    title = (name.translate(SHEET_TITLE_FORBIDDEN).strip("'") or "Sheet")[:31]
-    candidate, number = title, 2
-    while candidate in taken:
-        suffix = f"({number})"
-        candidate, number = title[: 31 - len(suffix)] + suffix, number + 1
-    return candidate
 
 
 def renamed(plan: Plan, titles: dict[str, str]) -> Plan:

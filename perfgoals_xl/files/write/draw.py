@@ -7,16 +7,16 @@ import dataclasses
 from copy import copy
 from typing import TYPE_CHECKING, Any
 
-from perfgoals_xl.core.grid import column_letter
+from perfgoals_xl.core.grid import column_letter, unique_sheet_name
 from perfgoals_xl.core.marks import (
     FILL_COLORS,
     MARKER_FORMULAS,
     RESULT_HEADER,
+    RESULTS_SHEET,
     Plan,
     link_target,
     registry_names,
     result_rows,
-    results_sheet_name,
 )
 from perfgoals_xl.files.write.style import (
     _NOTE_CHARS_PER_LINE,
@@ -99,7 +99,9 @@ def _draw_results(book: OpenpyxlWorkbook, plan: Plan) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.worksheet.hyperlink import Hyperlink
 
-    ws = book.create_sheet(results_sheet_name(set(book.sheetnames)))  # a user's 校验结果 is left alone
+    ws = book.create_sheet(
+        unique_sheet_name(RESULTS_SHEET, book.sheetnames)
+    )  # a user's 校验结果 is left alone
     rows = result_rows(plan)
     width = len(RESULT_HEADER)
     last_col = column_letter(width)

@@ -14,7 +14,6 @@ LINK_COLOR = "FF0563C1"
 RESULT_WIDTHS = (6, 7, 7, 16, 9, 90)
 _NOTE_WIDTH_PX = 320
 _NOTE_CHARS_PER_LINE = 40  # display width units (a CJK character counts 2) per line at _NOTE_WIDTH_PX
-SHEET_TITLE_FORBIDDEN = str.maketrans({ch: "_" for ch in "[]:*?/\\"})
 
 
 def fill(pattern_fill: Any, color: str) -> Any:
