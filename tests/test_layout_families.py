@@ -381,7 +381,7 @@ def test_indented_tree(write_book, merged):
     assert table["unread_rows"] == []
 
 
-# ── g. 一体化 export, one row per indicator, several projects (templates.md §4 Sichuan county 2023) ──────
+# ── g. 一体化 export, one row per indicator, several projects (docs/reference/templates.md §4 Sichuan county 2023) ──────
 
 EXPORT_PROJECTS = [
     ("学生营养改善计划", 120000, [
@@ -442,7 +442,7 @@ def test_one_row_per_indicator_export(write_book, merged):
     assert found(rep, "C09") == []
 
 
-# ── h. 长期 / 年度 value columns (Hunan 2021-2024 项目绩效目标表, templates.md §3) ────────────────────────
+# ── h. 长期 / 年度 value columns (Hunan 2021-2024 项目绩效目标表, docs/reference/templates.md §3) ────────────────────────
 
 LONG_YEAR = [
     ("产出指标", "数量指标", "服务老人人次", ("≥", 30000, "人次"), ("≥", 10000, "人次")),

@@ -465,7 +465,7 @@ def test_untitled_table_with_yuan_line_above(write_book, merged):
 
 @pytest.mark.parametrize(("declared", "v13"), [("≤", True), ("≥", False)], ids=["contradicts", "agrees"])
 def test_embedded_operator_against_type_column(write_book, merged, declared, v13):
-    """`≥95%` in 指标值 beside `≤` (or `≥`) in 指标值类型 (rules.md §3.5 V13)."""
+    """`≥95%` in 指标值 beside `≤` (or `≥`) in 指标值类型 (docs/reference/rules.md §3.5 V13)."""
     sheet = Sheet()
     rows = [list(r) for r in BASE]
     rows[2][4:7] = ["≥95%", "%", declared]
@@ -546,7 +546,7 @@ def form_2015(sheet: Sheet, mid: tuple, year: tuple) -> None:
     ids=["consistent", "annual-broken", "mid-term-broken"],
 )
 def test_c03_per_column_group(write_book, merged, mid, year, expected):
-    """Each total is checked against the 财政拨款/其他资金 lines of its own column group (rules.md §3.5 C03)."""
+    """Each total is checked against the 财政拨款/其他资金 lines of its own column group (docs/reference/rules.md §3.5 C03)."""
     sheet = Sheet()
     form_2015(sheet, mid, year)
     rep = report(sheet.write(write_book, merged))

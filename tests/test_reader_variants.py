@@ -1,4 +1,4 @@
-"""The reader on the layout variants of templates.md, each written as a real .xlsx."""
+"""The reader on the layout variants of docs/reference/templates.md, each written as a real .xlsx."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""rules.md §4: the seed's known defects are all found, with the listed severities, and nothing else is.
+"""docs/reference/rules.md §4: the seed's known defects are all found, with the listed severities, and nothing else is.
 
 Cells are given as seed lines (the one-sheet sample's rows); the three-sheet sample shifts them per sheet.
 """
@@ -10,7 +10,7 @@ from conftest import ONE_SHEET, THREE_SHEETS
 
 from perfgoals_xl.pipeline import check_file
 
-# (severity, rule, column, seed line) — rules.md §4, "Errors" and "Warnings"
+# (severity, rule, column, seed line) — docs/reference/rules.md §4, "Errors" and "Warnings"
 CATALOG_DEFECTS = {
     ("error", "H04", "C", 76),  # 服务对象满意度 empty
     ("error", "H05", "C", 74),  # 群众满意度 under 社会效益
@@ -41,12 +41,19 @@ CATALOG_DEFECTS = {
     ("warning", "S04", "B", 38),  # vague goal
     ("warning", "S05", "D", 20),  # 宣传 counted twice (L17 and L20)
 }
-# rules.md §2.4 lists `严格落实制度` among the vague 定性 values; §4's V11 list omits seed:L71. We follow §2.4.
+# docs/reference/rules.md §2.4 lists `严格落实制度` among the vague 定性 values; §4's V11 list omits seed:L71. We follow §2.4.
 VOCABULARY_DEFECTS = {("warning", "V11", "E", 71)}
-# rules.md §3.5 (which wins where it differs from §4): a rate under 数量指标 is H07 — seed:L70 压减行政办公经费 ≥ 2 %.
+# docs/reference/rules.md §3.5 (which wins where it differs from §4): a rate under 数量指标 is H07 — seed:L70 压减行政办公经费 ≥ 2 %.
 CLARIFICATION_DEFECTS = {("warning", "H07", "C", 70)}
 EXPECTED = CATALOG_DEFECTS | VOCABULARY_DEFECTS | CLARIFICATION_DEFECTS
-PASSING_RULES = ("C01", "C04", "C05", "C06", "C11", "V06")  # rules.md §4 "passing checks worth a test"
+PASSING_RULES = (
+    "C01",
+    "C04",
+    "C05",
+    "C06",
+    "C11",
+    "V06",
+)  # docs/reference/rules.md §4 "passing checks worth a test"
 SHEET_OFFSETS = {"绩效目标表": 0, "金融处非专项": 0, "援助泸溪资金": 24, "部门整体": 48}
 
 
@@ -63,8 +70,8 @@ def _as_seed_lines(path):
 @pytest.mark.parametrize("path", [ONE_SHEET, THREE_SHEETS], ids=["one sheet", "three sheets"])
 def test_seed_defects_are_exactly_the_catalog(path):
     _, found = _as_seed_lines(path)
-    assert found - EXPECTED == set(), "reported but not in rules.md §4"
-    assert EXPECTED - found == set(), "in rules.md §4 but not reported"
+    assert found - EXPECTED == set(), "reported but not in docs/reference/rules.md §4"
+    assert EXPECTED - found == set(), "in docs/reference/rules.md §4 but not reported"
 
 
 @pytest.mark.parametrize("path", [ONE_SHEET, THREE_SHEETS], ids=["one sheet", "three sheets"])

@@ -150,6 +150,7 @@ def _catalog_markdown() -> str:
         f"<!-- 本文件由 `{REGENERATE_RULES}` 生成，请勿手工修改。 -->",
         "",
         f"共 {len(RULES)} 条规则。严重程度：错误（必须修改）、警告（可能有误或不够规范）、提示（规范化说明）。"
+        "出处代码（F101、ZF34 …）与依据标记的含义见 `docs/glossary.md`。"
         f"依据标记：{evidence}；设置 `strict = true` 后，实践类（`P`）规则的警告按错误报告。"
         "启用、停用规则和调整严重程度、阈值见 [settings.md](settings.md)。",
         "",

@@ -22,7 +22,7 @@ PROFILES: dict[str, str] = {
 VAGUE_VALUES = (
     "及时", "增加", "巩固", "提升", "提高", "长期", "长远", "稳步提高", "应保尽保", "严格落实制度", "否", "是",
     "加强", "改善", "促进", "逐步提高", "进一步提高",
-    # rules.md §3.5: also vague as a whole value
+    # docs/reference/rules.md §3.5: also vague as a whole value
     "有效", "显著", "明显", "良好", "较好", "稳步", "不断", "持续改善", "巩固提高", "全年", "应改尽改",
 )  # fmt: skip
 VAGUE_NAME_WORDS = ("逐步", "进一步", "稳步", "不断", "大力", "切实")
@@ -30,7 +30,7 @@ VAGUE_NAME_STARTS = ("促进", "保障", "推动", "加强")
 
 
 class Thresholds(BaseModel):
-    """Numbers and word lists the rules compare against (rules.md marks them *(config)*)."""
+    """Numbers and word lists the rules compare against (docs/reference/rules.md marks them *(config)*)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     money_tolerance: float = Field(0.005, ge=0, description="金额等式允许的误差（按表的金额单位）")
@@ -41,7 +41,7 @@ class Thresholds(BaseModel):
     goal_min_chars: int = Field(
         0,
         ge=0,
-        description="无数字的本年度绩效目标少于此字数才警告；0 表示不论长短都警告（S04，rules.md §3.5）",
+        description="无数字的本年度绩效目标少于此字数才警告；0 表示不论长短都警告（S04，docs/reference/rules.md §3.5）",
     )
     vague_values: tuple[str, ...] = Field(VAGUE_VALUES, description="作为整个指标值时视为模糊表述（V11）")
     vague_name_words: tuple[str, ...] = Field(VAGUE_NAME_WORDS, description="三级指标名称中的模糊词（V11）")

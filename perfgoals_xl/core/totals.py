@@ -191,7 +191,7 @@ def _project(table: Table) -> list[Identity]:
 
 
 def _funding(table: Table) -> list[Identity]:
-    """Each 资金情况 total = its own lines (in its own column group: 中期 ‖ 年度 never mix, rules.md §3.5),
+    """Each 资金情况 total = its own lines (in its own column group: 中期 ‖ 年度 never mix, docs/reference/rules.md §3.5),
     and each 小计 line = the numbered lines under it: (一)财政拨款小计 = 1、一般公共预算 + 2、政府性基金 …"""
     found = []
     for group in table.funding:

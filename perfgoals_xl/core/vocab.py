@@ -1,10 +1,10 @@
-"""The canonical vocabulary of 绩效目标表 (rules.md §2) and the normalisers that map what people write onto it."""
+"""The canonical vocabulary of 绩效目标表 (docs/reference/rules.md §2) and the normalisers that map what people write onto it."""
 
 from __future__ import annotations
 
 import re
 
-# 一级指标 → the 二级指标 allowed under it (rules.md §2.1: 101号 framework plus the legacy rows still in use).
+# 一级指标 → the 二级指标 allowed under it (docs/reference/rules.md §2.1: 101号 framework plus the legacy rows still in use).
 HIERARCHY: dict[str, tuple[str, ...]] = {
     "产出指标": ("数量指标", "质量指标", "时效指标", "成本指标"),
     "效益指标": ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标", "服务对象满意度指标"),
@@ -87,7 +87,7 @@ def is_level_name(text: object) -> bool:
     return canonical_level1(text) is not None or canonical_level2(text) is not None
 
 
-# 指标值类型 (rules.md §2.3). Longest spellings first so `大于等于` wins over `大于`.
+# 指标值类型 (docs/reference/rules.md §2.3). Longest spellings first so `大于等于` wins over `大于`.
 _OPERATOR_SPELLINGS: dict[str, str] = {
     "大于等于": "≥", "不低于": "≥", "不少于": "≥", "不小于": "≥", ">=": "≥", "≧": "≥", "≥": "≥",
     "小于等于": "≤", "不高于": "≤", "不超过": "≤", "不多于": "≤", "不大于": "≤", "<=": "≤", "≦": "≤", "≤": "≤",
@@ -114,7 +114,7 @@ def leading_operator(text: str) -> tuple[str, str] | None:
     return None
 
 
-# 度量单位 (rules.md §2.5)
+# 度量单位 (docs/reference/rules.md §2.5)
 _UNIT_SYNONYMS = {"百分比": "%", "百分率": "%", "％": "%", "㎡": "平方米", "m²": "平方米", "m2": "平方米"}
 NO_UNIT = ("无", "/", "-", "—", "——")
 MONEY_UNITS = ("元", "万元", "亿元", "千元")
@@ -144,7 +144,7 @@ MEASURE_UNITS = (
 
 
 def is_known_unit(unit: str | None) -> bool:
-    """A unit from rules.md §2.5 (counts, money, rates, time, physical), e.g. for a unit written in a name."""
+    """A unit from docs/reference/rules.md §2.5 (counts, money, rates, time, physical), e.g. for a unit written in a name."""
     return bool(unit) and (unit in COUNT_UNITS + TIME_UNITS + MEASURE_UNITS or is_money_unit(unit))
 
 

@@ -161,7 +161,7 @@ def _summed(rows: list[Indicator], role: str, col: int, layout: Layout) -> list[
 
 
 def _backfill_level1(indicators: list[Indicator], block: int) -> None:
-    """A merged 一级 label exported on a middle row also covers the rows above it (templates.md §6)."""
+    """A merged 一级 label exported on a middle row also covers the rows above it (docs/reference/templates.md §6)."""
     mine = [index for index, indicator in enumerate(indicators) if indicator.block == block]
     first = next((index for index in mine if indicators[index].level1 is not None), None)
     if first is None:

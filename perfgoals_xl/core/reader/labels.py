@@ -1,4 +1,4 @@
-"""Header labels of 绩效目标表 and their synonyms (templates.md §5), matched exactly or, when a narrow cell
+"""Header labels of 绩效目标表 and their synonyms (docs/reference/templates.md §5), matched exactly or, when a narrow cell
 truncated them on export, by prefix (`项目支出实施` → 项目支出实施期)."""
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ EXPORT_ROLES = ("project", "budget", "goal", "org")
 _VALUE_SUFFIX = re.compile(r"(?:指标值|目标值|实现值)$")
 MEDIUM_WORDS = ("中期", "长期", "实施周期", "滚动", "实施期")
 
-# 预算情况 block of a department table (templates.md §1.3); unknown extra source columns are additive
+# 预算情况 block of a department table (docs/reference/templates.md §1.3); unknown extra source columns are additive
 BUDGET_SOURCES = ("一般公共预算", "政府性基金预算", "国有资本经营预算", "财政专户管理资金", "其他资金")
 BUDGET_USES = ("基本支出", "项目支出")
 BUDGET_LABELS = ("资金总额", *BUDGET_SOURCES, *BUDGET_USES)

@@ -15,7 +15,7 @@ _DATE_LIKE = re.compile(r"^\d{4}\s*(?:年|\.|-|/)(?:\s*\d{1,2}\s*(?:月|\.|-|/)?
 DATE = re.compile(r"\d{4}\s*(?:年|\.|-|/)|\d{1,2}\s*月")  # 2026年12月, 2023.07, 12月底
 _AMOUNT_SUFFIX = {"万": "万元", "万元": "万元", "元": "元", "亿": "亿元", "亿元": "亿元"}
 TO_YUAN = {"元": 1.0, "万元": 1e4, "亿元": 1e8, "千元": 1e3}
-# operators written after the number (rules.md §3.5: `95%以上` is ≥ 95 %, `3%以内` is ≤ 3 %)
+# operators written after the number (docs/reference/rules.md §3.5: `95%以上` is ≥ 95 %, `3%以内` is ≤ 3 %)
 _TRAILING_OPERATOR = {
     "及以上": "≥", "以上": "≥", "或以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤", "之内": "≤", "或以下": "≤",
 }  # fmt: skip

@@ -161,7 +161,7 @@ def _is_text(indicator: Indicator) -> bool:
 
 
 def _is_rate(name: str, unit: str | None) -> bool:
-    """A rate (unit %, or a name ending 率/比例), not a count (rules.md §3.5, H07)."""
+    """A rate (unit %, or a name ending 率/比例), not a count (docs/reference/rules.md §3.5, H07)."""
     return unit == "%" or clean(name).endswith(RATE_ENDINGS)
 
 

@@ -30,7 +30,7 @@ WorkbookCheck = Callable[[list[Table], Settings], Iterable[tuple[Table, Hit]]]
 
 Evidence = Literal[
     "V", "K", "P"
-]  # rules.md §0: seen in a public text, known official rule, observed practice
+]  # docs/reference/rules.md §0: seen in a public text, known official rule, observed practice
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class Rule:
     check: TableCheck | WorkbookCheck
     scope: Literal["table", "workbook"] = "table"
     evidence: Evidence = "K"
-    source: str = ""  # the documents of rules.md §1 it rests on
+    source: str = ""  # the documents of docs/reference/rules.md §1 it rests on
     reads: tuple[str, ...] = ()  # the settings (thresholds) it uses
 
     @property

@@ -396,7 +396,7 @@ def _medium_and_annual(table: Table) -> tuple[int, int] | None:
 
 
 def _same_goals(table: Table) -> Iterator[Hit]:
-    """中期目标 and 年度目标 written (nearly) alike (rules.md §3.5, S08)."""
+    """中期目标 and 年度目标 written (nearly) alike (docs/reference/rules.md §3.5, S08)."""
     medium, annual = table.header.get("中期绩效目标"), table.header.get("本年度绩效目标")
     if medium is None or annual is None or medium.value is None or annual.value is None:
         return

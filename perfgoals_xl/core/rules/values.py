@@ -180,7 +180,7 @@ def v13_type_matches_value(table: Table, settings: Settings) -> Iterator[Hit]:
 
 
 def _written_conflicts(indicator: Indicator) -> Iterator[Hit]:
-    """An operator or unit written in the value cell that contradicts its own column (rules.md §3.5)."""
+    """An operator or unit written in the value cell that contradicts its own column (docs/reference/rules.md §3.5)."""
     value = indicator.value
     written, operator = indicator.written_operator, indicator.operator
     if written is not None and operator is not None:
