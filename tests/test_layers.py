@@ -75,6 +75,7 @@ def test_the_layers_cover_the_package():
     assert loose == []
 
 
+@pytest.mark.slow
 def test_the_core_imports_nothing_of_a_host_even_indirectly():
     """Importing the core in a fresh interpreter loads none of the host libraries."""
     import subprocess

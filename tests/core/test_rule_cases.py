@@ -12,7 +12,7 @@ from perfgoals_xl.core.rules import RULES
 from perfgoals_xl.core.settings import Settings
 from perfgoals_xl.pipeline import check_file
 
-CASES_DIR = Path(__file__).parent / "rule_cases"
+CASES_DIR = Path(__file__).parents[1] / "rule_cases"
 
 
 def _cases():

@@ -318,6 +318,7 @@ def test_strict_turns_practice_warnings_into_errors(tmp_path):
     assert strict.count("error") > lenient.count("error")
 
 
+@pytest.mark.slow
 def test_cli_select_and_ignore(tmp_path, isolated_home):
     workbook = book(tmp_path)
     everything = rules_found(run("check", str(workbook), "--format", "json", home=isolated_home))
@@ -328,6 +329,7 @@ def test_cli_select_and_ignore(tmp_path, isolated_home):
     assert rules_found(ignored) == everything - {"V05", "H02"}
 
 
+@pytest.mark.slow
 def test_cli_profile_is_accepted_and_beats_the_file(tmp_path, isolated_home):
     workbook = book(tmp_path)
     write(tmp_path / "perfgoals.toml", 'profile = "legacy-2015"\n')
@@ -337,6 +339,7 @@ def test_cli_profile_is_accepted_and_beats_the_file(tmp_path, isolated_home):
     assert overridden.returncode == 1 and "H03" not in rules_found(overridden)
 
 
+@pytest.mark.slow
 def test_cli_resolves_settings_per_folder(tmp_path, isolated_home):
     book(tmp_path / "甲")
     book(tmp_path / "乙")
@@ -347,6 +350,7 @@ def test_cli_resolves_settings_per_folder(tmp_path, isolated_home):
     assert found["甲"] == {"V05"} and "V05" not in found["乙"] and found["乙"]
 
 
+@pytest.mark.slow
 def test_cli_config_option_and_select_over_file_ignore(tmp_path, isolated_home):
     workbook = book(tmp_path / "报送")
     shared = write(tmp_path / "共用.toml", 'ignore = ["V05"]\n')
@@ -366,6 +370,7 @@ def test_cli_config_option_and_select_over_file_ignore(tmp_path, isolated_home):
     assert rules_found(result) == {"V05"}
 
 
+@pytest.mark.slow
 def test_cli_bad_config_is_exit_2_with_the_message_on_stderr(tmp_path, isolated_home):
     workbook = book(tmp_path)
     config = write(tmp_path / "perfgoals.toml", "[thresholds]\nsatisfaction_floor = 120\n")
@@ -375,6 +380,7 @@ def test_cli_bad_config_is_exit_2_with_the_message_on_stderr(tmp_path, isolated_
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_cli_unknown_rule_is_exit_2(tmp_path, isolated_home):
     result = run("check", str(book(tmp_path)), "--select", "V99", home=isolated_home)
     assert (

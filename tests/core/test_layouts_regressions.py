@@ -326,6 +326,7 @@ def test_blank_row_between_department_groups(write_book, merged):
 # ── 2. two tables side by side ──────────────────────────────────────────────────────────────────────────
 
 
+@pytest.mark.slow
 def test_two_tables_side_by_side(write_book, merged):
     """A:H and J:Q, column I empty; the right table spends 12 万元 of a 10 万元 budget and has a 二级 label
     shifted into its label column (as seed line 49)."""

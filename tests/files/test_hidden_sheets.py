@@ -122,6 +122,7 @@ def sheets_with_findings(result: subprocess.CompletedProcess[str]) -> dict[str, 
     return found
 
 
+@pytest.mark.slow
 def test_cli_skips_hidden_sheets_and_says_so_without_show_info(book, tmp_path):
     text = cli("check", str(book), home=tmp_path).stdout
     assert f"提示 S10 {HIDDEN}!A1  {skipped_message()}" in text
@@ -129,6 +130,7 @@ def test_cli_skips_hidden_sheets_and_says_so_without_show_info(book, tmp_path):
     assert found[HIDDEN] == {HIDDEN_RULE}
 
 
+@pytest.mark.slow
 def test_cli_include_hidden(book, tmp_path):
     found = sheets_with_findings(
         cli("check", str(book), "--include-hidden", "--format", "json", home=tmp_path)
@@ -136,6 +138,7 @@ def test_cli_include_hidden(book, tmp_path):
     assert "V05" in found[HIDDEN] and HIDDEN_RULE not in found[HIDDEN]
 
 
+@pytest.mark.slow
 def test_settings_file_include_hidden_and_the_flag_that_beats_it(book, tmp_path):
     (book.parent / "perfgoals.toml").write_text("include_hidden = true\n", encoding="utf-8")
     found = sheets_with_findings(cli("check", str(book), "--format", "json", home=tmp_path))
@@ -146,6 +149,7 @@ def test_settings_file_include_hidden_and_the_flag_that_beats_it(book, tmp_path)
     assert found[HIDDEN] == {HIDDEN_RULE}
 
 
+@pytest.mark.slow
 def test_cli_totals_skips_hidden_sheets_unless_asked(book, tmp_path):
     default = cli("totals", str(book), home=tmp_path)
     assert f"{HIDDEN}!" not in default.stdout and skipped_message() in default.stderr

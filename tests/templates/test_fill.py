@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import openpyxl
+import pytest
 from conftest import EXAMPLES, ONE_SHEET, THREE_SHEETS, build_examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -218,6 +219,7 @@ def test_generated_department_specs_round_trip(tmp_path, items, tasks, amounts):
     assert _grouped(back.indicators) == _grouped(spec.indicators)
 
 
+@pytest.mark.slow
 def test_cli_fill_from_yaml_json_and_a_workbook(tmp_path):
     data = {"table": {"kind": "project", "year": 2026, "name": "示例", "budget": 8, "indicators": [
         {"level1": "产出指标", "level2": "数量指标", "name": "培训人数", "operator": "≥", "value": 50, "unit": "人"}]}}  # fmt: skip
@@ -239,6 +241,7 @@ def test_cli_fill_from_yaml_json_and_a_workbook(tmp_path):
     assert again.returncode == 2 and "已存在" in again.stderr
 
 
+@pytest.mark.slow
 def test_cli_fill_department_gets_project_spending_from_the_workbook(tmp_path):
     wb = openpyxl.load_workbook(THREE_SHEETS)
     wb["部门整体"]["H17"] = None  # blank 项目支出
@@ -250,12 +253,14 @@ def test_cli_fill_department_gets_project_spending_from_the_workbook(tmp_path):
     assert table.budget_block["项目支出"].value.value == 40
 
 
+@pytest.mark.slow
 def test_cli_fill_bad_data_is_a_chinese_message(tmp_path):
     (tmp_path / "bad.json").write_text('{"table": {"kind": "project", "budget": "很多"}}', encoding="utf-8")
     result = run("fill", "--template", "project", str(tmp_path / "bad.json"), "-o", str(tmp_path / "o.xlsx"))
     assert result.returncode == 2 and "bad.json" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_cli_schema_is_json_schema():
     schema = json.loads(run("schema").stdout)
     assert (

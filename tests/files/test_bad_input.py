@@ -416,6 +416,7 @@ def expect(case: Case, entry: dict) -> None:
 # --- one run over everything ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_one_run_over_every_case_checks_the_good_files_and_names_each_bad_one(corpus):
     folder, hashes = corpus
     result, elapsed = run_cli("check", str(folder), "--format", "json")
@@ -428,6 +429,7 @@ def test_one_run_over_every_case_checks_the_good_files_and_names_each_bad_one(co
     unchanged(folder, hashes)
 
 
+@pytest.mark.slow
 def test_the_text_report_gives_each_message_in_chinese(corpus):
     folder, hashes = corpus
     result, _ = run_cli("check", str(folder))
@@ -444,6 +446,7 @@ def test_the_text_report_gives_each_message_in_chinese(corpus):
 # --- each dangerous case alone, beside a good file, in a limited child ------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [case.name for case in CASES if case.dangerous])
 def test_dangerous_case_in_a_limited_child(corpus, name):
     folder, hashes = corpus
@@ -565,6 +568,7 @@ def test_messages_stay_short_whatever_the_cell_holds(corpus):
 NOT_ANNOTATABLE = {"整表合并.xlsx", "跨表合并.xlsx"}
 
 
+@pytest.mark.slow
 def test_annotated_copies_of_bad_input_leave_the_input_alone(corpus, tmp_path):
     folder, hashes = corpus
     files = [str(path) for path in sorted(folder.iterdir()) if path.name not in NOT_ANNOTATABLE]
@@ -578,6 +582,7 @@ def test_annotated_copies_of_bad_input_leave_the_input_alone(corpus, tmp_path):
     unchanged(folder, hashes)
 
 
+@pytest.mark.slow
 def test_a_finding_inside_a_merge_is_annotated(corpus, tmp_path):
     folder, hashes = corpus
     result, _ = run_cli("check", str(folder / "跨表合并.xlsx"), "--annotate", str(tmp_path / "标注"))
@@ -585,6 +590,7 @@ def test_a_finding_inside_a_merge_is_annotated(corpus, tmp_path):
     unchanged(folder, hashes)
 
 
+@pytest.mark.slow
 def test_a_merge_over_the_whole_sheet_is_refused_for_annotation(corpus, tmp_path):
     folder, hashes = corpus
     result, _ = run_cli("check", str(folder / "整表合并.xlsx"), "--annotate", str(tmp_path / "标注"))

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import openpyxl
+import pytest
 from conftest import ONE_SHEET, THREE_SHEETS
 from excel_harness import run_handler
 
@@ -32,6 +33,7 @@ def test_sample_identities_hold():
     assert all(i.holds(0.005) for i in found.values())
 
 
+@pytest.mark.slow
 def test_cli_totals_table_shows_both_sides():
     result = run("totals", str(ONE_SHEET))
     assert result.returncode == 0, result.stderr
@@ -43,6 +45,7 @@ def test_cli_totals_table_shows_both_sides():
     assert {"C01", "C04", "C05", "C06"} <= rules and all(i["holds"] for i in report["files"][0]["identities"])
 
 
+@pytest.mark.slow
 def test_cli_totals_reports_a_mismatch(tmp_path):
     wb = openpyxl.load_workbook(THREE_SHEETS)
     wb["部门整体"]["H17"] = 35

@@ -2,7 +2,7 @@
 
 Each TSV is written as a one-sheet .xlsx, checked with default settings, and its error/warning findings are
 matched to the expected defects by rule family (H/V/C/S, the first letter of the rule id) and row ± 1.
-Run as a script: `python tests/corpus_score.py [--verbose] [DV05 ...]`.
+Run as a script: `python tests/support/corpus_score.py [--verbose] [DV05 ...]`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
-CORPUS = Path(__file__).resolve().parent / "corpus" / "real"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "real"
 FAMILIES = frozenset("HVCS")
 COUNTED = ("error", "warning")  # info findings are hints, never scored
 
@@ -286,7 +286,7 @@ def tables_read(scores: list[TableScore]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    """`python tests/corpus_score.py [--verbose] [DV05 ...]`: print the score table."""
+    """`python tests/support/corpus_score.py [--verbose] [DV05 ...]`: print the score table."""
     verbose = "--verbose" in argv or "-v" in argv
     ids = [a.upper() for a in argv if _ID.fullmatch(a.upper())]
     print(render(run(ids or None), verbose))

@@ -536,6 +536,7 @@ def test_ods_copy_keeps_merges_from_the_grids(tmp_path: Path) -> None:
 # --- import cost -----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_check_without_annotate_never_imports_openpyxl() -> None:
     code = (
         "import sys\n"

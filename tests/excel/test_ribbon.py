@@ -281,6 +281,7 @@ def test_log_location(tmp_path, monkeypatch):
 # --- import weight ------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_import_stays_light():
     env = {k: v for k, v in os.environ.items() if k != "XLWINGS_LICENSE_KEY"}  # as on a user's PC (COM)
     code = (

@@ -23,11 +23,13 @@ def run(*args: str, entry: str = "module", cwd: Path | None = None) -> subproces
     )
 
 
+@pytest.mark.slow
 def test_console_script_and_module_both_work():
     assert SCRIPT.exists() or shutil.which("perfgoals-xl")
     assert run("--version", entry="script").stdout == run("--version").stdout != ""
 
 
+@pytest.mark.slow
 def test_demo_prints_the_sample_report(tmp_path):
     result = run("demo", entry="script", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -43,6 +45,7 @@ def test_demo_prints_the_sample_report(tmp_path):
     assert "V05" in result.stdout and "0.5" in result.stdout
 
 
+@pytest.mark.slow
 def test_json_contract_on_the_sample():
     result = run("check", str(THREE_SHEETS), "--format", "json")
     assert result.returncode == 1  # the seed has error-level findings
@@ -86,12 +89,14 @@ def test_json_contract_on_the_sample():
     assert report["summary"]["errors"] == sum(f["severity"] == "error" for f in file["findings"])
 
 
+@pytest.mark.slow
 def test_one_sheet_cells_are_seed_lines():
     report = json.loads(run("check", str(ONE_SHEET), "--format", "json").stdout)
     findings = {(f["rule"], f["cell"]) for f in report["files"][0]["findings"] if f["severity"] != "info"}
     assert ("V05", "E68") in findings
 
 
+@pytest.mark.slow
 def test_folder_is_searched_recursively_and_bad_files_do_not_stop_the_others(tmp_path):
     nested = tmp_path / "报送" / "乡镇"
     nested.mkdir(parents=True)
@@ -107,6 +112,7 @@ def test_folder_is_searched_recursively_and_bad_files_do_not_stop_the_others(tmp
     assert len(files["好表.xlsx"]["tables"]) == 3
 
 
+@pytest.mark.slow
 def test_text_report_names_unreadable_file_in_chinese(tmp_path):
     broken = tmp_path / "截断.xlsx"
     data = THREE_SHEETS.read_bytes()
@@ -134,6 +140,7 @@ CLEAN_TABLE = [
 ]
 
 
+@pytest.mark.slow
 def test_clean_table_exits_zero(write_book):
     path = write_book({"项目": CLEAN_TABLE})
     result = run("check", str(path))
@@ -141,6 +148,7 @@ def test_clean_table_exits_zero(write_book):
     assert "未发现错误或警告" in result.stdout
 
 
+@pytest.mark.slow
 def test_progress_bar_when_forced(tmp_path):
     for index in range(3):
         shutil.copy(THREE_SHEETS, tmp_path / f"{index}.xlsx")
@@ -149,11 +157,13 @@ def test_progress_bar_when_forced(tmp_path):
     assert "合计：3 个文件，9 张表" in result.stdout
 
 
+@pytest.mark.slow
 def test_no_workbooks_found_is_a_clear_message(tmp_path):
     result = run("check", str(tmp_path))
     assert result.returncode == 2 and "没有找到可校验的工作簿" in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["word.xlsx"])
 def test_renamed_docx_is_refused(tmp_path, name):
     path = tmp_path / name
@@ -175,6 +185,7 @@ def test_samples_are_bundled_in_the_package_data():
 # --- annotated copies and clearing ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_annotate_writes_a_copy_per_file_keeping_subfolders(tmp_path):
     for folder in ("甲", "乙"):
         (tmp_path / "报送" / folder).mkdir(parents=True)
@@ -196,6 +207,7 @@ def test_annotate_writes_a_copy_per_file_keeping_subfolders(tmp_path):
     assert len(json.loads(rerun.stdout)["files"]) == 3  # the copies of the first run are not checked
 
 
+@pytest.mark.slow
 def test_annotate_json_names_each_copy_and_keeps_exit_codes(tmp_path):
     src = tmp_path / "a.xlsx"
     shutil.copy(THREE_SHEETS, src)
@@ -218,6 +230,7 @@ def test_annotate_json_names_each_copy_and_keeps_exit_codes(tmp_path):
     assert forced.returncode == 1 and str(tmp_path / "out" / "a_校验.xlsx") in forced.stdout
 
 
+@pytest.mark.slow
 def test_annotate_write_failure_does_not_stop_the_other_files(tmp_path):
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "seed_one_sheet_校验.xlsx").write_bytes(b"someone else's file")
@@ -229,6 +242,7 @@ def test_annotate_write_failure_does_not_stop_the_other_files(tmp_path):
     assert "已写出 1 个标注副本" in result.stdout
 
 
+@pytest.mark.slow
 def test_same_names_from_two_places_do_not_collide(tmp_path):
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
@@ -238,12 +252,14 @@ def test_same_names_from_two_places_do_not_collide(tmp_path):
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["表_校验(2).xlsx", "表_校验.xlsx"]
 
 
+@pytest.mark.slow
 def test_files_without_tables_are_not_annotated(write_book, tmp_path):
     empty = write_book({"说明": [["这里没有绩效目标表"]]}, name="说明.xlsx")
     result = run("check", str(empty), "--annotate", str(tmp_path / "out"))
     assert result.returncode == 2 and not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_clear_command(tmp_path):
     run("check", str(ONE_SHEET), "--annotate", str(tmp_path))
     annotated = tmp_path / "seed_one_sheet_校验.xlsx"
@@ -268,6 +284,7 @@ def test_clear_command(tmp_path):
     assert missing.returncode == 2 and "找不到文件" in missing.stderr
 
 
+@pytest.mark.slow
 def test_demo_writes_the_annotated_sample_into_a_folder(tmp_path):
     result = run("demo", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -303,6 +320,7 @@ def test_a_fault_of_ours_in_one_file_does_not_stop_the_batch(tmp_path, monkeypat
     assert "a.xlsx" in files["a.xlsx"]["error"]["message"] and len(files["b.xlsx"]["tables"]) == 3
 
 
+@pytest.mark.slow
 def test_fill_never_writes_over_its_data_file(tmp_path):
     data = tmp_path / "a.xlsx"
     shutil.copy(THREE_SHEETS, data)
