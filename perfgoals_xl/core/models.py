@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, PrivateAttr
 
 from perfgoals_xl.core.grid import address
 
@@ -217,9 +217,16 @@ class Table(BaseModel):
     blocks: list[IndicatorBlock] = []
     indicators: list[Indicator] = []
     unread_rows: list[int] = []  # non-empty rows of the table that were not understood (rule S10)
+    omitted: dict[str, int] = {}  # rule → findings beyond the per-rule cap, not listed one by one
     notes: list[ReaderNote] = []  # what the reader has to say about the layout
     form: str | None = None  # a layout family beyond the standard form: flat, tree, export, evaluation
     unreadable: str | None = None  # why a region that looks like a table could not be read at all
+    # facts derived once from a table that is read (its money identities …); not part of the table's data
+    _facts: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @property
+    def facts(self) -> dict[str, Any]:
+        return self._facts
 
     @property
     def money_unit(self) -> str:

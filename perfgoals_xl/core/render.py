@@ -51,6 +51,7 @@ def _table_json(table: Table) -> dict[str, Any]:
         "amount_unit": table.amount_unit.value if table.amount_unit else None,
         "indicators": [_indicator_json(i) for i in table.indicators if i.is_filled],
         "unread_rows": list(table.unread_rows),  # an addition to version 1: rows not understood (S10)
+        "omitted": dict(table.omitted),  # an addition to version 1: findings per rule beyond the cap
     }
 
 

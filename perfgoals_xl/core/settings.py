@@ -59,6 +59,9 @@ class Settings(BaseModel):
     severity: dict[str, Severity] = {}  # rule id → severity for its findings (info hints stay info)
     strict: bool = False  # practice rules ([P]) report errors instead of warnings
     include_hidden: bool = False  # also check hidden and very hidden sheets (skipped ones are named by S10)
+    max_findings_per_rule: int = Field(
+        50, ge=1, description="每张表每条规则最多逐条列出的问题数，其余合并为一条“另有 N 处”"
+    )
     thresholds: Thresholds = Thresholds()
 
     def enabled(self, rule_id: str) -> bool:

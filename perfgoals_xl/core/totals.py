@@ -80,6 +80,15 @@ def _term(label: str, item: HeaderItem | None) -> Term:
     return Term(label, value, item.value.at if item.value else item.value_at, readable)
 
 
+def table_identities(table: Table) -> list[Identity]:
+    """The identities one table implies by itself (not C06, which needs the other tables), computed once per
+    table: every C rule that judges a sum asks for them."""
+    cached = table.facts.get("identities")
+    if cached is None:
+        cached = table.facts["identities"] = identities([table])
+    return cached
+
+
 def identities(tables: list[Table]) -> list[Identity]:
     """Every identity of every table, in sheet order."""
     found: list[Identity] = []

@@ -46,3 +46,20 @@ def test_strict_makes_practice_warnings_errors():
     strict = found(Settings(strict=True))
     assert ("H08", "D23", "error") in strict  # H08 is a [P] rule
     assert ("H07", "D17", "warning") in strict  # H07 rests on 101号 ([K]): unchanged
+
+
+def test_findings_beyond_the_cap_are_counted_and_said_once(write_book):
+    """60 rows without an operator column value: 50 V01 findings listed, the other 10 in one finding and in
+    the table's `omitted`; a cap of 5 from the settings lists 5 and counts 55."""
+    from rule_harness import project_rows
+
+    rows = [["产出指标", "数量指标", f"排查整治{i}", 4, "次", ""] for i in range(60)]
+    path = write_book({"表": project_rows({"rows": rows})})
+    for cap, listed in ((50, 50), (5, 5)):
+        result = check_file(path, Settings(max_findings_per_rule=cap))
+        v01 = [f for f in result.findings if f.rule == "V01"]
+        assert len(v01) == listed + 1
+        summary = [f for f in v01 if "另有" in f.message]
+        assert len(summary) == 1 and f"另有 {60 - listed} 处" in summary[0].message
+        assert summary[0].cell == f"G{8 + listed}"  # the first cell not listed
+        assert result.tables[0].omitted["V01"] == 60 - listed

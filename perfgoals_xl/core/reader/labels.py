@@ -148,6 +148,18 @@ def _build_lookup(labels: dict[str, tuple[str, ...]]) -> dict[str, str]:
 _HEADER_LOOKUP = _build_lookup(HEADER_LABELS)
 _COLUMN_LOOKUP = _build_lookup(INDICATOR_COLUMNS)
 MIN_PREFIX = 4
+
+
+def _build_prefixes(lookup: dict[str, str]) -> dict[str, frozenset[str]]:
+    """Every prefix (at least MIN_PREFIX long) of every spelling → the canonical labels it may be cut from."""
+    found: dict[str, set[str]] = {}
+    for spelling, canonical in lookup.items():
+        for end in range(MIN_PREFIX, len(spelling)):
+            found.setdefault(spelling[:end], set()).add(canonical)
+    return {prefix: frozenset(names) for prefix, names in found.items()}
+
+
+_HEADER_PREFIXES = _build_prefixes(_HEADER_LOOKUP)
 _ANNOTATED = re.compile(r"\([^()]*\d{4}[^()]*\)$")  # 实施周期总目标(2022年--2024年), 中期目标(2024年—2024年)
 
 
@@ -163,10 +175,9 @@ def _match_header_label(text: str) -> LabelMatch | None:
         return None
     if key in _HEADER_LOOKUP:
         return LabelMatch(_HEADER_LOOKUP[key])
-    if len(key) >= MIN_PREFIX:
-        found = {canonical for spelling, canonical in _HEADER_LOOKUP.items() if spelling.startswith(key)}
-        if len(found) == 1:
-            return LabelMatch(found.pop(), truncated=True)
+    found = _HEADER_PREFIXES.get(key)
+    if found is not None and len(found) == 1:
+        return LabelMatch(next(iter(found)), truncated=True)
     return None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
 from perfgoals_xl.core.models import Severity, Table
 from perfgoals_xl.core.report import Finding
@@ -14,7 +15,10 @@ catalog_order()  # H, V, C, S, each by number, whichever module registered a rul
 
 
 def check_tables(tables: list[Table], settings: Settings | None = None) -> list[Finding]:
-    """Run every rule over the tables of one workbook; findings in sheet order, then row and column."""
+    """Run every rule over the tables of one workbook; findings in sheet order, then row and column.
+
+    Each rule lists at most `settings.max_findings_per_rule` findings per table; the rest become one finding
+    「同类问题另有 N 处」 at the first cell not listed, and the table's `omitted` says how many per rule."""
     settings = settings or Settings()
     findings: list[Finding] = []
     for current in RULES.values():
@@ -22,16 +26,43 @@ def check_tables(tables: list[Table], settings: Settings | None = None) -> list[
             continue
         mine = [t for t in tables if applies(current, t)]
         if current.scope == "workbook":
-            for table, hit in current.check(mine, settings):  # type: ignore[call-arg,arg-type]
-                findings.append(_finding(current, table, hit, settings))
+            pairs = current.check(mine, settings)  # type: ignore[call-arg,arg-type]
         else:
-            for table in mine:
-                findings.extend(
-                    _finding(current, table, hit, settings) for hit in current.check(table, settings)
-                )  # type: ignore[call-arg,arg-type]
+            pairs = ((table, hit) for table in mine for hit in current.check(table, settings))  # type: ignore[call-arg,arg-type]
+        findings.extend(_capped(current, pairs, settings))
     sheets = list(dict.fromkeys(t.sheet for t in tables))
-    unique = dict.fromkeys(findings)  # column groups sharing a cell (区域目标值) report it once
-    return sorted(unique, key=lambda f: (sheets.index(f.sheet), f.row, f.col, f.rule))
+    return sorted(findings, key=lambda f: (sheets.index(f.sheet), f.row, f.col, f.rule))
+
+
+def _capped(current: Rule, pairs: Iterable[tuple[Table, Hit]], settings: Settings) -> Iterator[Finding]:
+    """The rule's findings, each once (column groups sharing a cell, 区域目标值, report it once), at most
+    max_findings_per_rule per table; the rest counted into the table's `omitted` and said in one finding."""
+    cap = settings.max_findings_per_rule
+    seen: dict[int, set[Finding]] = {}
+    first_omitted: dict[int, Finding] = {}
+    owners: dict[int, Table] = {}
+    for table, hit in pairs:
+        finding = _finding(current, table, hit, settings)
+        listed = seen.setdefault(id(table), set())
+        owners[id(table)] = table
+        if finding in listed:
+            continue
+        if len(listed) < cap:
+            listed.add(finding)
+            yield finding
+        else:
+            table.omitted[current.id] = table.omitted.get(current.id, 0) + 1
+            first_omitted.setdefault(id(table), finding)
+    for key, first in first_omitted.items():
+        count = owners[key].omitted[current.id]
+        yield Finding(
+            rule=current.id,
+            severity=first.severity,
+            sheet=first.sheet,
+            row=first.row,
+            col=first.col,
+            message=f"同类问题另有 {count} 处（规则 {current.id}，只列出前 {cap} 处）；请按已列出的问题修改后重新校验",
+        )
 
 
 READER_RULE = "S10"

@@ -97,7 +97,7 @@ def c01_cost_within_budget(table: Table, settings: Settings) -> Iterator[Hit]:
 
 def _identities(table: Table, rule_id: str) -> list[totals.Identity]:
     """The table's money identities of one rule: every sum a C rule judges is computed by core.totals."""
-    return [identity for identity in totals.identities([table]) if identity.rule == rule_id]
+    return [identity for identity in totals.table_identities(table) if identity.rule == rule_id]
 
 
 PER_PERIOD = {"月": 12, "年": 1, "季度": 4, "季": 4}
