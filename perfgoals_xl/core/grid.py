@@ -127,9 +127,6 @@ class Grid:
     percent: frozenset[tuple[int, int]] = frozenset()
     visibility: Visibility = "visible"
     _merge_index: dict[tuple[int, int], MergedRange] = field(default_factory=dict, compare=False, repr=False)
-    _row_cache: dict[int, list[tuple[int, CellValue]]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
 
     def __post_init__(self) -> None:
         for merged in self.merges:
@@ -178,14 +175,11 @@ class Grid:
         return self.value(row, col)
 
     def row_values(self, row: int) -> list[tuple[int, CellValue]]:
-        """(column, value) of the non-empty cells of a row (computed once per row: the reader asks often)."""
-        cached = self._row_cache.get(row)
-        if cached is None:
-            r, first = row - self.origin[0], self.origin[1]
-            line = self.rows[r] if 0 <= r < len(self.rows) else ()
-            cached = [(first + offset, value) for offset, value in enumerate(line) if value is not None]
-            self._row_cache[row] = cached
-        return cached
+        """(column, value) of the non-empty cells of a row. Built on each call: a cache would be a second copy
+        of the sheet (a 200,000-row block)."""
+        r, first = row - self.origin[0], self.origin[1]
+        line = self.rows[r] if 0 <= r < len(self.rows) else ()
+        return [(first + offset, value) for offset, value in enumerate(line) if value is not None]
 
 
 def window(grid: Grid, left: int, right: int) -> Grid:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, PrivateAttr
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from perfgoals_xl.core.grid import address
 
@@ -42,27 +42,71 @@ class Loc:
         return address(self.row, self.col)
 
 
-@dataclass(frozen=True, slots=True)
 class Field:
-    """One value of a table: its canonical (parsed) form, the text as written, and where it is."""
+    """One value of a table: its canonical (parsed) form, the text as written, and where it is.
+
+    Immutable. The cell is kept as two ints, not a Loc (a 200,000-row block holds a million Fields); `at` makes
+    the Loc when asked."""
+
+    __slots__ = ("col", "row", "text", "value")
 
     value: str | float | None
     text: str
-    at: Loc
+    row: int
+    col: int
+
+    def __init__(self, value: str | float | None, text: str, at: Loc) -> None:
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "row", at.row)
+        object.__setattr__(self, "col", at.col)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Field is immutable ({name})")
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        return (_field, (self.value, self.text, self.row, self.col))
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Field:
+            return NotImplemented
+        return (self.value, self.text, self.row, self.col) == (other.value, other.text, other.row, other.col)  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((self.value, self.text, self.row, self.col))
+
+    def __repr__(self) -> str:
+        return f"Field(value={self.value!r}, text={self.text!r}, at={self.cell})"
+
+    @property
+    def at(self) -> Loc:
+        return Loc(self.row, self.col)
 
     @property
     def cell(self) -> str:
-        return self.at.address
+        return address(self.row, self.col)
+
+
+def _field(value: str | float | None, text: str, row: int, col: int) -> Field:
+    field = object.__new__(Field)
+    _set(field, "value", value)
+    _set(field, "text", text)
+    _set(field, "row", row)
+    _set(field, "col", col)
+    return field
+
+
+_set = object.__setattr__
 
 
 def make_field(value: str | float | None, text: str, row: int, col: int) -> Field:
     """A Field at (row, col)."""
-    return Field(value=value, text=text, at=Loc(row=row, col=col))
+    return _field(value, text, row, col)
 
 
 def revalue(field: Field, value: str | float | None) -> Field:
     """The same cell and text with another canonical value (`满意度` → 满意度指标)."""
-    return Field(value=value, text=field.text, at=field.at)
+    return _field(value, field.text, field.row, field.col)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +240,8 @@ class CellNotice:
 
 class Table(BaseModel):
     """A 项目支出 or 部门整体支出 绩效目标表 found on a sheet."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)  # Field is a plain slotted class
 
     kind: Literal["project", "department"]
     sheet: str

@@ -11,9 +11,12 @@ from perfgoals_xl.core.reader.values import DATE, money_in
 from perfgoals_xl.core.vocab import MONEY_UNITS
 
 
-def filled(table: Table) -> Iterator[Indicator]:
-    """Indicator rows that have a 三级 name or a value."""
-    return (indicator for indicator in table.indicators if indicator.is_filled)
+def filled(table: Table) -> list[Indicator]:
+    """Indicator rows that have a 三级 name or a value (listed once per table: nearly every rule walks them)."""
+    found = table.facts.get("filled")
+    if found is None:
+        found = table.facts["filled"] = [indicator for indicator in table.indicators if indicator.is_filled]
+    return found
 
 
 def distinct_labels(table: Table, level: Literal["level1", "level2"]) -> Iterator[Field]:

@@ -38,7 +38,10 @@ from perfgoals_xl.core.vocab import (
 MAX_LABEL = 16  # a 一级/二级 label is short; a longer text in that column is a sentence, not a label
 _SENTENCE = re.compile(r"[。；;，,！!？?]")
 NOTE_MIN_CHARS = 15
-_CHECKBOX = re.compile(r"[□☐☑■]")  # a text this long alone on a row after the block is a note under the table
+_CHECKBOX = re.compile(r"[□☐☑■]")
+_TOTAL_HINT = re.compile(
+    "[合总小]"
+)  # every one of TOTAL_LABELS has one  # a text this long alone on a row after the block is a note under the table
 
 
 @dataclass
@@ -71,7 +74,7 @@ def read_block(grid: Grid, layout: Layout, last_row: int, first_index: int) -> B
             result.totals.extend(_total(grid, layout, row, result.indicators, first_index))
             end = row
             continue
-        if any(_CHECKBOX.search(cell_text(value)) for _, value in cells):
+        if any(value.__class__ is str and _CHECKBOX.search(value) for _, value in cells):
             pending.append((row, False))  # `优秀□ 良好□ …`: a form field after the block, not an indicator
             continue
         found = [reader.read(row, first_index + index) for index, reader in enumerate(readers)]
@@ -123,10 +126,12 @@ def _label_columns(layout: Layout) -> list[int]:
 def _total_row(grid: Grid, layout: Layout, row: int) -> bool:
     """合计/小计/总计 in a label column (一级, 二级, 三级 or the label column) or first on the row."""
     first = grid.row_values(row)[0][1]
-    cols = _label_columns(layout)
-    return label_key(first) in TOTAL_LABELS or any(
-        label_key(grid.value(row, col)) in TOTAL_LABELS for col in cols
-    )
+    cells = [first, *(grid.value(row, col) for col in _label_columns(layout))]
+    return any(_is_total_label(value) for value in cells)
+
+
+def _is_total_label(value: object) -> bool:
+    return isinstance(value, str) and bool(_TOTAL_HINT.search(value)) and label_key(value) in TOTAL_LABELS
 
 
 def _total(grid: Grid, layout: Layout, row: int, above: list[Indicator], first_index: int) -> list[Breakdown]:
@@ -189,6 +194,8 @@ class _GroupReader:
         self.level2: Field | None = None
         self.shifted = False
         self.notes: list[ReaderNote] = []
+        self.merged = bool(grid.merges)  # most sheets read by xlwings or exported have none: skip the lookup
+        self.first_row, self.first_col = grid.origin
 
     def field(self, role: str, row: int) -> Field | None:
         """The role's cell on this row as written; None when blank or inside a merge below its anchor."""
@@ -196,10 +203,16 @@ class _GroupReader:
         return None if col is None else self._field_at(row, col)
 
     def _field_at(self, row: int, col: int) -> Field | None:
-        merged = self.grid.merge_at(row, col)
-        if merged is not None and (merged.top, merged.left) != (row, col):
+        if self.merged:
+            merged = self.grid.merge_at(row, col)
+            if merged is not None and (merged.top, merged.left) != (row, col):
+                return None
+        line = self.grid.rows[row - self.first_row] if row >= self.first_row else ()
+        offset = col - self.first_col
+        value = line[offset] if 0 <= offset < len(line) else None
+        if value is None:
             return None
-        text = cell_text(self.grid.value(row, col))
+        text = value.strip() if value.__class__ is str else cell_text(value)
         return make_field(text, text, row, col) if text else None
 
     def read(self, row: int, block: int) -> Indicator | None:

@@ -160,6 +160,11 @@ def _build_prefixes(lookup: dict[str, str]) -> dict[str, frozenset[str]]:
 
 
 _HEADER_PREFIXES = _build_prefixes(_HEADER_LOOKUP)
+MAX_ROLE_TEXT = 40
+# a character every column heading of INDICATOR_COLUMNS holds (指标, 值, 单位, 性质, 备注, 权重, 标准, 项目 …)
+_ROLE_HINT = re.compile(
+    "[" + "".join(sorted({ch for s in _COLUMN_LOOKUP for ch in s[:2]} | set("值位"))) + "]"
+)
 _ANNOTATED = re.compile(r"\([^()]*\d{4}[^()]*\)$")  # 实施周期总目标(2022年--2024年), 中期目标(2024年—2024年)
 
 
@@ -183,7 +188,9 @@ def _match_header_label(text: str) -> LabelMatch | None:
 
 def match_column_role(text: object) -> str | None:
     """The role of an indicator-block header cell (`指标性质` → operator)."""
-    return _match_column_role(text) if isinstance(text, str) else None
+    if not isinstance(text, str) or len(text) > MAX_ROLE_TEXT or not _ROLE_HINT.search(text):
+        return None  # most cells of a block (names, values) cannot head a column: no need to look closer
+    return _match_column_role(text)
 
 
 @lru_cache(maxsize=8192)
@@ -209,5 +216,7 @@ def period_of(text: object) -> str | None:
 
 def is_title(text: object) -> bool:
     """A table's title (…项目支出绩效目标表, …整体绩效目标); a header label (当年整体绩效目标) is not one."""
+    if not isinstance(text, str) or ("绩" not in text and "评" not in text):
+        return False  # every title names 绩效 or 评价
     key = label_key(text)
     return 0 < len(key) <= 60 and bool(TITLE.search(key)) and match_header_label(text) is None

@@ -32,6 +32,7 @@ _ATTACHMENT = re.compile(r"^(?:附件|附表)\s*\d*[:：]?$")
 _SIGNED = re.compile(r"^(?:项目)?(?:责任人|负责人|单位)(?:\(签字\)|\(盖章\)|\(签章\))[:：]")
 _SUBTITLE = re.compile(r"^\(.*\)$")  # （天津市宝坻区畜禽粪污资源化利用整区推进项目）
 MAX_TITLE_CELLS = 3
+MAX_PREAMBLE_CELLS = 4  # 填报单位：… | 金额单位：万元 | （2021年度）: a line about the table has few cells
 
 
 @dataclass
@@ -139,6 +140,8 @@ def _has_anchor(band: Grid) -> bool:
 
 
 def _is_start_label(value: object) -> bool:
+    if not isinstance(value, str) or "名" not in value:
+        return False  # 项目名称, 部门(单位)名称 …: every start label names a 名称
     match = match_header_label(value)
     return match is not None and match.canonical in START_LABELS
 
@@ -154,7 +157,7 @@ def row_kind(grid: Grid, row: int) -> RowKind | None:
     values = [value for _, value in cells]
     if len(values) <= MAX_TITLE_CELLS and is_title(values[0]):
         return "title"
-    if all(is_preamble_text(value) for value in values):
+    if len(values) <= MAX_PREAMBLE_CELLS and all(is_preamble_text(value) for value in values):
         return "preamble"
     if header_columns(grid, row) is not None:
         return "indicator_header"

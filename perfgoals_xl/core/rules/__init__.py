@@ -69,10 +69,12 @@ READER_RULE = "S10"
 
 
 def applies(current: Rule, table: Table) -> bool:
-    """A table that could not be read is only reported (S10); an evaluation table (目标值/分值) is not a
-    target table, so its header and money rules do not apply."""
+    """A rule applies to the table kinds it names; a table that could not be read is only reported (S10); an
+    evaluation table (目标值/分值) is not a target table, so its header and money rules do not apply."""
     if table.unreadable:
         return current.id == READER_RULE
+    if table.kind not in current.kinds and current.scope == "table":
+        return False
     if table.form == "evaluation":  # nor need it cover 产出/效益/满意度
         return (current.family in ("H", "V") and current.id != "H04") or current.id == READER_RULE
     return True

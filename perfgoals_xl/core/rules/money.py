@@ -50,7 +50,7 @@ def _unit_mixup(a: float, b: float) -> str:
     return ""
 
 
-@rule("C04", "error", "资金总额 = 按收入性质分之和")
+@rule("C04", "error", "资金总额 = 按收入性质分之和", kinds=("department",))
 def c04_total_by_source(table: Table, settings: Settings) -> Iterator[Hit]:
     """部门预算情况：资金总额 = 一般公共预算 + 政府性基金预算 + 财政专户管理资金 + 其他资金（空白按 0）。
 
@@ -60,7 +60,7 @@ def c04_total_by_source(table: Table, settings: Settings) -> Iterator[Hit]:
     yield from _broken_identities(table, "C04", settings)
 
 
-@rule("C05", "error", "资金总额 = 基本支出 + 项目支出")
+@rule("C05", "error", "资金总额 = 基本支出 + 项目支出", kinds=("department",))
 def c05_total_by_use(table: Table, settings: Settings) -> Iterator[Hit]:
     """部门预算情况：资金总额 = 基本支出 + 项目支出。
 
@@ -75,7 +75,14 @@ def _budget(table: Table) -> float | None:
     return value if isinstance(value, float) else None
 
 
-@rule("C01", "error", "经济成本指标合计不得超过项目预算", source="F101, SYS1", reads=("money_tolerance",))
+@rule(
+    "C01",
+    "error",
+    "经济成本指标合计不得超过项目预算",
+    source="F101, SYS1",
+    reads=("money_tolerance",),
+    kinds=("project",),
+)
 def c01_cost_within_budget(table: Table, settings: Settings) -> Iterator[Hit]:
     """项目表：经济成本指标下各项货币总额（不含 元/人 这类单位成本）之和不得超过年度预算金额；
     只有一行总成本且写“=”时，应等于预算。先按金额单位换算（元 ↔ 万元）。
@@ -104,7 +111,14 @@ PER_PERIOD = {"月": 12, "年": 1, "季度": 4, "季": 4}
 UNIT_COST_SLACK = 0.01  # unit costs are rounded (71.86 元/平方米): a product 1 % over the budget is rounding
 
 
-@rule("C02", "warning", "单位成本×数量应与预算匹配", evidence="P", reads=("money_tolerance",))
+@rule(
+    "C02",
+    "warning",
+    "单位成本×数量应与预算匹配",
+    evidence="P",
+    reads=("money_tolerance",),
+    kinds=("project",),
+)
 def c02_unit_cost_times_quantity(table: Table, settings: Settings) -> Iterator[Hit]:
     """单位成本（元/人、万元/月 …）乘以对应的数量（人数、月数）不应超过年度预算：元/人 与单位为“人”的数量指标配对，
     …/月 按 12 个月计。单位成本通常四舍五入，超出预算 1% 以内不报。
@@ -114,7 +128,7 @@ def c02_unit_cost_times_quantity(table: Table, settings: Settings) -> Iterator[H
     正确示例：预算 20 万元；补助标准 ≤ 500 元/人，补助人数 ≥ 300 人。
     """
     budget = _budget(table)
-    if table.kind != "project" or budget is None:
+    if budget is None:
         return
     quantities: dict[str, float] = {}
     for indicator in filled(table):
@@ -139,7 +153,14 @@ def c02_unit_cost_times_quantity(table: Table, settings: Settings) -> Iterator[H
             )
 
 
-@rule("C03", "error", "资金总额等于各来源之和", source="G-CITY, F88", reads=("money_tolerance",))
+@rule(
+    "C03",
+    "error",
+    "资金总额等于各来源之和",
+    source="G-CITY, F88",
+    reads=("money_tolerance",),
+    kinds=("project",),
+)
 def c03_funding_identity(table: Table, settings: Settings) -> Iterator[Hit]:
     """项目表写有资金来源时：年度资金总额 = 财政拨款 + 其他资金（+ 自筹资金 + 上年结转）。
 
@@ -277,7 +298,9 @@ NARRATIVE_AMOUNT = re.compile(
 )
 
 
-@rule("C10", "warning", "文字表述金额应与预算一致", evidence="P", reads=("money_tolerance",))
+@rule(
+    "C10", "warning", "文字表述金额应与预算一致", evidence="P", reads=("money_tolerance",), kinds=("project",)
+)
 def c10_narrative_amounts(table: Table, settings: Settings) -> Iterator[Hit]:
     """绩效目标、项目概况、实施计划等文字中写的总金额（“合计50万元”“预算100万元”）应与年度预算金额一致。
 
@@ -301,7 +324,14 @@ def c10_narrative_amounts(table: Table, settings: Settings) -> Iterator[Hit]:
                 )
 
 
-@rule("C11", "warning", "部门成本总额指标应与资金总额一致", evidence="P", reads=("money_tolerance",))
+@rule(
+    "C11",
+    "warning",
+    "部门成本总额指标应与资金总额一致",
+    evidence="P",
+    reads=("money_tolerance",),
+    kinds=("department",),
+)
 def c11_department_cost_total(table: Table, settings: Settings) -> Iterator[Hit]:
     """部门整体表中若有“成本总额”之类的指标，其金额应等于预算情况中的资金总额（位置是否正确见 H06）。
 

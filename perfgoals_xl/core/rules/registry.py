@@ -43,6 +43,7 @@ class Rule:
     evidence: Evidence = "K"
     source: str = ""  # the documents of docs/reference/rules.md §1 it rests on
     reads: tuple[str, ...] = ()  # the settings (thresholds) it uses
+    kinds: tuple[str, ...] = ("project", "department")  # the tables it applies to
 
     @property
     def family(self) -> str:
@@ -87,13 +88,14 @@ def rule(
     source: str = "",
     reads: tuple[str, ...] = (),
     scope: Literal["table", "workbook"] = "table",
+    kinds: tuple[str, ...] = ("project", "department"),
 ) -> Callable[[Callable], Callable]:
     """Register a check under `rule_id`; its docstring says what it checks, why, one bad and one good example."""
 
     def register(check: Callable) -> Callable:
         if rule_id in RULES:
             raise ValueError(f"rule {rule_id} registered twice")
-        RULES[rule_id] = Rule(rule_id, severity, title, check, scope, evidence, source, reads)
+        RULES[rule_id] = Rule(rule_id, severity, title, check, scope, evidence, source, reads, kinds)
         return check
 
     return register

@@ -21,7 +21,7 @@ def _top_left(table: Table) -> Loc:
     return table.title.at if table.title else Loc(row=table.top, col=table.left)
 
 
-@rule("S01", "error", "项目表表头要素须完整", source="F88, MOF24")
+@rule("S01", "error", "项目表表头要素须完整", source="F88, MOF24", kinds=("project",))
 def s01_project_header(table: Table, settings: Settings) -> Iterator[Hit]:
     """项目表须有 项目名称、年度预算金额（大于 0）、实施期、本年度绩效目标（缺少或空白为错误；没有实施期栏目、
     但标题写明年度的，按标题年度理解并给出警告）；
@@ -32,8 +32,6 @@ def s01_project_header(table: Table, settings: Settings) -> Iterator[Hit]:
     错误示例：“项目类别”一栏空白；没有“本年度绩效目标”。
     正确示例：项目类别“一般性项目”，本年度绩效目标写明产出、数量和时限。
     """
-    if table.kind != "project":
-        return
     yield from noted(table, "S01")
     for label in PROJECT_REQUIRED:
         item = table.header.get(label)
@@ -80,7 +78,7 @@ def _is_source_line(table: Table, item: HeaderItem) -> bool:
     )
 
 
-@rule("S02", "error", "部门整体表要素须完整", source="F88, HN-16")
+@rule("S02", "error", "部门整体表要素须完整", source="F88, HN-16", kinds=("department",))
 def s02_department_parts(table: Table, settings: Settings) -> Iterator[Hit]:
     """部门整体表须有 部门名称、年度履职目标、至少一项年度主要任务（任务名称和主要内容）、预算情况和绩效指标。
 
@@ -88,8 +86,6 @@ def s02_department_parts(table: Table, settings: Settings) -> Iterator[Hit]:
     错误示例：没有“年度主要任务”，或任务只写了名称没有主要内容。
     正确示例：年度主要任务“起草材料”——主要内容写明起草哪些文稿。
     """
-    if table.kind != "department":
-        return
     at = _top_left(table)
     for label in ("部门名称", "年度履职目标"):
         item = table.header.get(label)
