@@ -4,7 +4,6 @@ file, and a demo on the bundled sample."""
 from __future__ import annotations
 
 import dataclasses
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +16,7 @@ from perfgoals_xl.cli import EXIT_FAILED, EXIT_FOUND, EXIT_OK
 from perfgoals_xl.cli.addin import addin_group
 from perfgoals_xl.cli.commands import COMMANDS
 from perfgoals_xl.core.config import ConfigError, load_settings
-from perfgoals_xl.core.render import render_text, to_json
+from perfgoals_xl.core.render import render_text, write_json
 from perfgoals_xl.core.report import FileReport, Report
 from perfgoals_xl.core.settings import PROFILES, Settings
 from perfgoals_xl.files.find import find_workbooks
@@ -166,11 +165,10 @@ def check(
         after = _annotator([target for _, target in targets], force, written, failures)
     results = _run_check(files, progress, resolved.__getitem__, after)
     if output == "json":
-        document = to_json(Report(results))
-        if targets is not None:
-            for index, entry in enumerate(document["files"]):
-                entry["annotated"] = str(written[index]) if index in written else None
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        annotated = (
+            {index: written.get(index) for index in range(len(results))} if targets is not None else None
+        )
+        write_json(Report(results), click.get_text_stream("stdout"), annotated)
     else:
         click.echo(render_text(Report(results), show_info=show_info))
         if written:

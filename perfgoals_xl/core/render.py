@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
 
 from perfgoals_xl.core.check import HIDDEN_RULE
 from perfgoals_xl.core.models import KIND_TITLES, SEVERITY_NAMES, Field, Indicator, Table
@@ -40,7 +43,7 @@ def _indicator_json(indicator: Indicator) -> dict[str, Any]:
     }
 
 
-def _table_json(table: Table) -> dict[str, Any]:
+def _table_json(table: Table, lazy: bool = False) -> dict[str, Any]:
     return {
         "sheet": table.sheet,
         "kind": table.kind,
@@ -49,7 +52,9 @@ def _table_json(table: Table) -> dict[str, Any]:
         "name": table.name,
         "budget": _number(table.budget),
         "amount_unit": table.amount_unit.value if table.amount_unit else None,
-        "indicators": [_indicator_json(i) for i in table.indicators if i.is_filled],
+        "indicators": (_indicator_json(i) for i in table.indicators if i.is_filled)
+        if lazy
+        else [_indicator_json(i) for i in table.indicators if i.is_filled],
         "unread_rows": list(table.unread_rows),  # an addition to version 1: rows not understood (S10)
         "omitted": dict(table.omitted),  # an addition to version 1: findings per rule beyond the cap
     }
@@ -78,14 +83,23 @@ def finding_json(finding: Finding) -> dict[str, Any]:
     }
 
 
-def file_json(result: FileReport) -> dict[str, Any]:
+def file_json(
+    result: FileReport, annotated: Path | bool | None = False, lazy: bool = False
+) -> dict[str, Any]:
+    """One file's entry; `annotated` (a path or None) adds the annotated copy's key (`--annotate`); `lazy` makes
+    the long lists generators for `write_json`."""
     error = result.error
-    return {
+    tables = (_table_json(t, lazy) for t in result.tables)
+    findings = (finding_json(f) for f in result.findings)
+    entry: dict[str, Any] = {
         "path": result.path,
         "error": {"code": error.code, "message": error.message} if error else None,
-        "tables": [_table_json(t) for t in result.tables],
-        "findings": [finding_json(f) for f in result.findings],
+        "tables": tables if lazy else list(tables),
+        "findings": findings if lazy else list(findings),
     }
+    if annotated is not False:
+        entry["annotated"] = str(annotated) if annotated is not None else None
+    return entry
 
 
 def to_json(report: Report) -> dict[str, Any]:
@@ -95,6 +109,55 @@ def to_json(report: Report) -> dict[str, Any]:
         "files": [file_json(r) for r in report.files],
         "summary": summary_json(report),
     }
+
+
+def write_json(report: Report, stream: TextIO, annotated: dict[int, Path | None] | None = None) -> None:
+    """The same document as `json.dumps(to_json(report), ensure_ascii=False, indent=2)`, written a file at a time
+    and an indicator at a time: a 200,000-row block never lives as one string or one dict in memory."""
+    files = (
+        file_json(result, annotated.get(index) if annotated is not None else False, lazy=True)
+        for index, result in enumerate(report.files)
+    )
+    document = {"version": JSON_VERSION, "files": files, "summary": summary_json(report)}
+    for chunk in iter_json(document):
+        stream.write(chunk)
+    stream.write("\n")
+
+
+_END = object()
+INDENT = "  "
+
+
+def iter_json(value: Any, level: int = 0) -> Iterator[str]:
+    """JSON text of `value` in pieces, exactly as json.dumps(value, ensure_ascii=False, indent=2) would write it;
+    generators are written as lists without being materialised."""
+    if isinstance(value, dict):
+        if not value:
+            yield "{}"
+            return
+        inner = INDENT * (level + 1)
+        separator = "{\n"
+        for key, item in value.items():
+            yield f"{separator}{inner}{json.dumps(key, ensure_ascii=False)}: "
+            yield from iter_json(item, level + 1)
+            separator = ",\n"
+        yield f"\n{INDENT * level}}}"
+    elif isinstance(value, list | tuple | Iterator):
+        items = iter(value)
+        item = next(items, _END)
+        if item is _END:
+            yield "[]"
+            return
+        inner = INDENT * (level + 1)
+        separator = "[\n"
+        while item is not _END:
+            yield f"{separator}{inner}"
+            yield from iter_json(item, level + 1)
+            separator = ",\n"
+            item = next(items, _END)
+        yield f"\n{INDENT * level}]"
+    else:
+        yield json.dumps(value, ensure_ascii=False)
 
 
 def _table_line(index: int, table: Table) -> str:

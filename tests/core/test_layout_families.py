@@ -9,6 +9,8 @@ report only: every indicator row read with its 一级/二级/三级/value/unit a
 
 from __future__ import annotations
 
+import io
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +18,7 @@ from typing import Any
 import pytest
 from openpyxl.utils import get_column_letter
 
-from perfgoals_xl.core.render import to_json
+from perfgoals_xl.core.render import to_json, write_json
 from perfgoals_xl.core.report import Report
 from perfgoals_xl.pipeline import check_file
 
@@ -82,8 +84,13 @@ class Sheet:
 
 
 def report(path) -> dict:
-    """The JSON report of one file (its files[0] entry)."""
-    return to_json(Report([check_file(path)]))["files"][0]
+    """The JSON report of one file (its files[0] entry), as the CLI streams it; the streamed text must be
+    exactly what dumping the whole document at once writes."""
+    whole = Report([check_file(path)])
+    stream = io.StringIO()
+    write_json(whole, stream)
+    assert stream.getvalue() == json.dumps(to_json(whole), ensure_ascii=False, indent=2) + "\n"
+    return json.loads(stream.getvalue())["files"][0]
 
 
 def only_table(rep: dict) -> dict:
