@@ -3,8 +3,11 @@ the others. The orchestration above both the core and the file layer."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from perfgoals_xl.core.check import check_grids, hidden_note, skipped_sheets, unreadable_note
 from perfgoals_xl.core.report import FileError, FileReport
@@ -38,30 +41,110 @@ def check_workbook(path: Path, settings: Settings | None = None) -> tuple[Workbo
 
 
 AfterCheck = Callable[[int, "Workbook | None", FileReport], None]
+SettingsFor = Settings | Callable[[Path], Settings] | None
+Checked = tuple["Workbook | None", FileReport]
+
+PARALLEL_MIN_FILES = 50  # below this, starting worker processes costs more than it saves
+FILE_TIMEOUT_SECONDS = (
+    600.0  # a worker still on one file after this is stopped; the file gets a `timeout` error
+)
+
+
+def default_jobs(file_count: int) -> int:
+    """Worker processes for a batch when the user did not say: every core for 50 files or more, else one."""
+    return (os.cpu_count() or 1) if file_count >= PARALLEL_MIN_FILES else 1
 
 
 def check_files(
     paths: list[Path],
-    settings: Settings | Callable[[Path], Settings] | None = None,
+    settings: SettingsFor = None,
     *,
     after: AfterCheck | None = None,
     progress: Callable[[Path], None] | None = None,
+    jobs: int = 1,
 ) -> list[FileReport]:
     """Check each file — the one batch loop. `settings` is one Settings for all or a function giving each file
     its own; `after(index, workbook, report)` runs while the file's Grids are at hand (annotated copies);
-    a fault of ours in one file becomes that file's `internal` error, never the batch's end."""
+    a fault of ours in one file becomes that file's `internal` error, never the batch's end. With `jobs` > 1
+    the files are checked in that many worker processes; the reports come back in the order of `paths`, the
+    same as the serial run's."""
+    each = [settings(path) if callable(settings) else settings for path in paths]
+    runs = (
+        _in_workers(paths, each, jobs, after is not None)
+        if jobs > 1 and len(paths) > 1
+        else _here(paths, each)
+    )
     reports = []
-    for index, path in enumerate(paths):
-        try:
-            workbook, report = check_workbook(path, settings(path) if callable(settings) else settings)
-        except Exception as exc:  # the other files must still be checked
-            workbook, report = None, internal_error(path, exc)
+    for index, (path, (workbook, report)) in enumerate(zip(paths, runs, strict=True)):
         if after is not None:
             after(index, workbook, report)
         reports.append(report)
         if progress is not None:
             progress(path)
     return reports
+
+
+def _here(paths: list[Path], settings: list[Settings | None]) -> Iterator[Checked]:
+    """The files checked one after another in this process, the cyclic GC paused while a file is checked (a
+    check makes no garbage cycles worth its passes) and let run between files."""
+    for path, chosen in zip(paths, settings, strict=True):
+        gc.disable()
+        try:
+            checked = _check_one(path, chosen, keep_grids=True)
+        finally:
+            gc.enable()
+        yield checked
+
+
+def _check_one(path: Path, settings: Settings | None, keep_grids: bool) -> Checked:
+    try:
+        workbook, report = check_workbook(path, settings)
+    except Exception as exc:  # the other files must still be checked
+        return None, internal_error(path, exc)
+    return (workbook if keep_grids else None), report
+
+
+def _in_workers(
+    paths: list[Path], settings: list[Settings | None], jobs: int, keep_grids: bool
+) -> Iterator[Checked]:
+    """The files checked in `jobs` worker processes (pebble: a worker that dies or runs past the time limit
+    fails that file alone), at most a few per worker in flight so memory stays bounded; yielded in order."""
+    from collections import deque
+
+    from pebble import ProcessPool
+
+    window = jobs * 4
+    with ProcessPool(max_workers=jobs) as pool:
+        pending: deque = deque()
+        queue = iter(zip(paths, settings, strict=True))
+        for path, chosen in queue:
+            pending.append(
+                (path, pool.schedule(_check_one, (path, chosen, keep_grids), timeout=FILE_TIMEOUT_SECONDS))
+            )
+            if len(pending) >= window:
+                yield _outcome(*pending.popleft())
+        while pending:
+            yield _outcome(*pending.popleft())
+
+
+def _outcome(path: Path, future: Any) -> Checked:
+    """A worker's result, or the error of the one file whose worker died or ran out of time."""
+    from concurrent.futures import TimeoutError as FutureTimeout
+
+    from pebble import ProcessExpired
+
+    try:
+        return future.result()
+    except FutureTimeout:
+        message = (
+            f"校验文件“{path.name}”超过 {FILE_TIMEOUT_SECONDS:g} 秒仍未完成，已停止；其余文件照常校验。"
+            "请把此文件反馈给维护人员。"
+        )
+        return None, FileReport(path=str(path), error=FileError(code="timeout", message=message))
+    except ProcessExpired as exc:  # the worker process died (out of memory, a crash in a native library)
+        return None, internal_error(path, exc)
+    except Exception as exc:
+        return None, internal_error(path, exc)
 
 
 def internal_error(path: Path, exc: BaseException) -> FileReport:
