@@ -47,8 +47,11 @@ def check_grids(
         if table is not None:
             table.formulas_without_results.append(make_field(None, notice.text, notice.row, notice.col))
     findings = check_tables(tables, settings) if tables else []
-    if tables and settings.enabled(HIDDEN_RULE):  # a region read as nothing is said where it is
-        findings += check_tables([t for t in found if t.unreadable], settings)
+    unreadable = [t for t in found if t.unreadable]
+    if (
+        tables and unreadable and settings.enabled(HIDDEN_RULE)
+    ):  # a region read as nothing is said where it is
+        findings += check_tables(unreadable, settings)
     if settings.enabled(HIDDEN_RULE):
         findings += [hidden_sheet_finding(grid) for grid in skipped if grid.sheet != LISTS_SHEET]
     return tables, findings

@@ -21,11 +21,11 @@ def filled(table: Table) -> list[Indicator]:
 
 def distinct_labels(table: Table, level: Literal["level1", "level2"]) -> Iterator[Field]:
     """Each 一级/二级 label cell once, though carried down over many rows."""
-    seen: set[Loc] = set()
+    seen: set[tuple[int, int]] = set()
     for indicator in table.indicators:
         label = getattr(indicator, level)
-        if label is not None and label.at not in seen:
-            seen.add(label.at)
+        if label is not None and (label.row, label.col) not in seen:
+            seen.add((label.row, label.col))
             yield label
 
 

@@ -234,7 +234,7 @@ def _breakdowns(table: Table) -> list[Identity]:
             if not items or not isinstance(total.value, float):
                 continue
             parts = tuple(
-                Term(address(f.at.row, f.at.col), f.value if isinstance(f.value, float) else None, f.at)
+                Term(address(f.row, f.col), f.value if isinstance(f.value, float) else None, f.at)
                 for f in items
             )
             left = Term("合计", total.value, total.at)

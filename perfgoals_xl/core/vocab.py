@@ -40,14 +40,13 @@ _LEVEL2_SYNONYMS = {
     "生态成本指标": "生态环境成本指标",
 }
 
-_SPACES = re.compile(r"\s+")
 _ANNOTATION = re.compile(r"[（(][^（）()]*[）)]$")  # 数量指标（必填硬性指标）
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
 def clean(text: object) -> str:
     """Cell text with whitespace and line breaks removed (labels are written `产出 指标`, `本年度\\n绩效指标`)."""
-    return _SPACES.sub("", str(text)) if text is not None else ""
+    return "".join(str(text).split()) if text is not None else ""  # split() takes the whitespace \s takes
 
 
 def half_width(text: str) -> str:

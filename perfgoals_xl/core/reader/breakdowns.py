@@ -72,7 +72,7 @@ def _items(
                 amounts[col].append(amount_field(value, row, col))
         position += step
     for values in amounts.values():
-        values.sort(key=lambda f: f.at.row)
+        values.sort(key=lambda f: f.row)
     return sorted(lines), amounts
 
 

@@ -148,9 +148,7 @@ def _total(grid: Grid, layout: Layout, row: int, above: list[Indicator], first_i
             items = _summed([i for i in above if i.block == first_index + index], role, col, layout)
             if items:
                 found.append(
-                    Breakdown(
-                        first_row=items[0].at.row, total_row=row, items={col: items}, totals={col: total}
-                    )
+                    Breakdown(first_row=items[0].row, total_row=row, items={col: items}, totals={col: total})
                 )
     return found
 
@@ -162,7 +160,7 @@ def _summed(rows: list[Indicator], role: str, col: int, layout: Layout) -> list[
         level2 = rows[-1].level2
         rows = [i for i in rows if i.level2 is not None and i.level2.at == level2.at]
     fields = [getattr(i, role) for i in rows]
-    return [f for f in fields if f is not None and f.at.col == col and isinstance(f.value, float)]
+    return [f for f in fields if f is not None and f.col == col and isinstance(f.value, float)]
 
 
 def _backfill_level1(indicators: list[Indicator], block: int) -> None:
@@ -268,9 +266,9 @@ class _GroupReader:
     def _indicator(self, row: int, block: int) -> Indicator | None:
         name, raw = self.field("name", row), self.field("value", row)
         level1, level2 = self.level1, self.level2
-        own_level2 = level2 is not None and level2.at.row == row
+        own_level2 = level2 is not None and level2.row == row
         has_merged_level2 = level2 is not None and self._covers(level2, row)
-        own_level1 = level1 is not None and level1.at.row == row and (level1.value is not None or own_level2)
+        own_level1 = level1 is not None and level1.row == row and (level1.value is not None or own_level2)
         if not (name or raw or own_level2 or has_merged_level2 or own_level1):
             return None  # an unknown word alone in the 一级 column is no 一级 label: the row is unread
         operator, declared, value, unit, written = self._target(raw, name)
@@ -299,14 +297,14 @@ class _GroupReader:
         return revalue(weight, number) if number is not None else weight
 
     def _covers(self, label: Field, row: int) -> bool:
-        merged = self.grid.merge_at(label.at.row, label.at.col)
+        merged = self.grid.merge_at(label.row, label.col)
         return merged is not None and merged.top <= row <= merged.bottom
 
     def _target(
         self, raw: Field | None, name: Field | None
     ) -> tuple[Field | None, str | None, Field | None, Field | None, tuple[Field | None, Field | None]]:
         """(operator, declared 定量/定性, value, unit, (conflicting written operator, unit)) of the row."""
-        op_cell = self.field("operator", raw.at.row if raw else name.at.row if name else 0)
+        op_cell = self.field("operator", raw.row if raw else name.row if name else 0)
         declared = operator = None
         if op_cell is not None:
             if clean(op_cell.text) in DECLARED_KINDS:
@@ -316,19 +314,19 @@ class _GroupReader:
                 operator = None
         value = unit = written_op = written_unit = None
         if raw is not None:
-            percent = (raw.at.row, raw.at.col) in self.grid.percent
-            parts = split_value(self.grid.value(raw.at.row, raw.at.col), percent)
+            percent = (raw.row, raw.col) in self.grid.percent
+            parts = split_value(self.grid.value(raw.row, raw.col), percent)
             number = parts.number if parts.number is not None else parts.text
-            value = Field(value=number, text=parts.text if percent else raw.text, at=raw.at)
+            value = make_field(number, parts.text if percent else raw.text, raw.row, raw.col)
             if parts.operator_text:
-                embedded = Field(value=parts.operator, text=parts.operator_text, at=raw.at)
+                embedded = make_field(parts.operator, parts.operator_text, raw.row, raw.col)
                 if operator is None:
                     operator = embedded
                 elif embedded.value != operator.value:
                     written_op = embedded
             if parts.unit_text:
-                unit = Field(value=canonical_unit(parts.unit_text), text=parts.unit_text, at=raw.at)
-        unit_cell = self.field("unit", (raw or name).at.row) if (raw or name) else None
+                unit = make_field(canonical_unit(parts.unit_text), parts.unit_text, raw.row, raw.col)
+        unit_cell = self.field("unit", (raw or name).row) if (raw or name) else None
         if unit_cell is not None:
             if unit is not None and canonical_unit(unit_cell.text) not in (unit.value, None):
                 written_unit = unit

@@ -72,7 +72,7 @@ class HeaderPairs:
         notes = []
         for item, key in self.found:
             first = seen.setdefault(key, item)
-            same_row = first.label.at.row == item.label.at.row  # on two rows it is a repeated structure
+            same_row = first.label.row == item.label.row  # on two rows it is a repeated structure
             if first is not item and not item.known and same_row:
                 notes.append(
                     ReaderNote(
@@ -204,9 +204,7 @@ class HeaderPairs:
     def funding(self) -> list[FundingGroup]:
         """Each money total with the source lines listed under it in the same label column."""
         money = {
-            (item.label.at.row, item.label.at.col): (item, key)
-            for item, key in self.found
-            if _is_money_key(key)
+            (item.label.row, item.label.col): (item, key) for item, key in self.found if _is_money_key(key)
         }
         groups: list[FundingGroup] = []
         attached: set[tuple[int, int]] = set()

@@ -76,7 +76,7 @@ def _is_level2(text: str, col: int, level1: Field | None) -> bool:
     level2 = canonical_level2(text)
     if level2 is None or level1 is None:
         return level2 is not None and canonical_level1(text) is None
-    return col > level1.at.col or level2 in HIERARCHY.get(str(level1.value), ())
+    return col > level1.col or level2 in HIERARCHY.get(str(level1.value), ())
 
 
 def _project(result: TreeRead, name: Field, amount: Field) -> None:

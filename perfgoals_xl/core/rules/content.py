@@ -3,7 +3,6 @@ inputs are no outputs (H10), activities are no effects (H11)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from perfgoals_xl.core.models import Indicator, Table
@@ -209,9 +208,18 @@ def _value_in_name(name: str, indicator: Indicator) -> bool:
     number, unit = indicator.number, unit_of(indicator)
     if number is None or number == 0:
         return False
-    written = re.escape(f"{number:.10g}")
-    after = re.escape(unit) if unit else "(?![\\d.])"
-    return bool(re.search(rf"(?<![\d.]){written}{after}", name))
+    written = f"{number:.10g}"
+    start = name.find(written)
+    while start >= 0:  # the number standing alone (not inside 1230 or 2.30), then the unit
+        end = start + len(written)
+        alone = start == 0 or name[start - 1] not in _DIGITS
+        if alone and (name.startswith(unit, end) if unit else end == len(name) or name[end] not in _DIGITS):
+            return True
+        start = name.find(written, start + 1)
+    return False
+
+
+_DIGITS = "0123456789."
 
 
 def _copies_a_level(name: str) -> bool:

@@ -218,8 +218,8 @@ def h09_row_alignment(table: Table, settings: Settings) -> Iterator[Hit]:
         if (
             not tree
             and level2 is not None
-            and level2.at.row == indicator.row
-            and level2.at.col != columns.get("level2")
+            and level2.row == indicator.row
+            and level2.col != columns.get("level2")
         ):
             yield Hit(
                 level2.at,

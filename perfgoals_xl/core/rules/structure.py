@@ -181,8 +181,11 @@ STOP_BIGRAMS = {
 }
 
 
+NOT_HAN = re.compile(r"[^\u4e00-\u9fff]")
+
+
 def _bigrams(text: str) -> set[str]:
-    text = re.sub(r"[^\u4e00-\u9fff]", "", text)
+    text = NOT_HAN.sub("", text)
     return {text[i : i + 2] for i in range(len(text) - 1)} - STOP_BIGRAMS
 
 
@@ -253,13 +256,15 @@ class _NameIndex:
             if len(postings) <= self.COMMON:
                 for position in postings:
                     shared[position] = shared.get(position, 0) + 1
-        matcher = SequenceMatcher(None, b=name)  # b is the side SequenceMatcher indexes: index it once
+        matcher = None
         for position in sorted(shared, key=lambda p: (-shared[p], p))[: self.CANDIDATES]:
             earlier, other = self.rows[position]
             if indicator.number is not None and _counted_twice(indicator, earlier):
                 return earlier
             if 2 * min(len(name), len(other)) < 0.85 * (len(name) + len(other)):
                 continue  # lengths alone rule out a ratio of 0.85
+            if matcher is None:  # b is the side SequenceMatcher indexes: index it once, when first needed
+                matcher = SequenceMatcher(None, b=name)
             matcher.set_seq1(other)
             if matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85:
                 return earlier

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from perfgoals_xl.core.models import Indicator, Table
+from perfgoals_xl.core.models import Field, Indicator, Table
 from perfgoals_xl.core.rules.registry import Hit, rule
 from perfgoals_xl.core.semantics import (
     canonical,
@@ -146,7 +146,7 @@ def v12_embedded_parts(table: Table, settings: Settings) -> Iterator[Hit]:
         parts = [
             p.text
             for p in (indicator.operator, indicator.unit)
-            if p is not None and p.at in (value.at, getattr(indicator.name, "at", None))
+            if p is not None and (p.row, p.col) in _cells(value, indicator.name)
         ]
         if parts and indicator.number is not None:
             yield Hit(
@@ -224,3 +224,7 @@ def v14_structured_value(table: Table, settings: Settings) -> Iterator[Hit]:
                 value.at,
                 f"指标值“{value.text}”{why}，应写成“符号＋数值＋单位”（如 ≥ 95 %）或简短的定性表述",
             )
+
+
+def _cells(*fields: Field | None) -> tuple[tuple[int, int], ...]:
+    return tuple((f.row, f.col) for f in fields if f is not None)

@@ -3,6 +3,7 @@ formulas without results, percent cells; the XML helpers and the Chinese message
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Iterator
@@ -166,6 +167,11 @@ def sheet_too_large(path: Path, sheet: str, bounds: tuple[int, int, int, int]) -
     )
 
 
+@functools.cache
+def _attr_pattern(name: bytes) -> re.Pattern[bytes]:
+    return re.compile(rb"(?:^|\s)(?:[\w.-]+:)?" + name + rb"\s*=\s*[\"']([^\"']*)[\"']")
+
+
 def xml_attr(attrs: bytes, name: bytes) -> str | None:
-    match = re.search(rb"(?:^|\s)(?:[\w.-]+:)?" + name + rb"\s*=\s*[\"']([^\"']*)[\"']", attrs)
+    match = _attr_pattern(name).search(attrs)
     return html.unescape(match.group(1).decode("utf-8", "replace")) if match else None

@@ -36,7 +36,7 @@ from perfgoals_xl.files.precheck.scan import (
 )
 
 _STYLE_TAG = re.compile(
-    rb"<(/?)(?:[\w.-]+:)?(numFmts|numFmt|cellXfs|xf)(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
+    rb"<(/?)(?:[\w.-]+:)?(numFmts|numFmt|cellXfs|xf)(?=[\s/>])((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)>"
 )
 _FORMAT_CODE = re.compile(rb"(?:^|\s)formatCode\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _BUILTIN_PERCENT = (9, 10)  # Excel's built-in 0% and 0.00%
@@ -105,7 +105,7 @@ def scan_xml_sheet(path: Path, sheet: str, reopen: Callable[[], IO[bytes]], scan
             found = CELL_CANONICAL.findall(data)
             canonical += len(found)
             # every `<c` a canonical cell (the bulk of sheetData) spares the exact count of cell tags
-            tags += len(found) if data.count(b"<c") == len(found) else len(CELL_TAG.findall(data))
+            tags += len(found) if _only_canonical(data, len(found)) else len(CELL_TAG.findall(data))
             _extend(box, [(letters, row) for letters, row, rest in found if not rest.endswith(b"/")])
             if b"<f" in data:
                 _formulas(sheet, data, scan)
@@ -124,6 +124,27 @@ def scan_xml_sheet(path: Path, sheet: str, reopen: Callable[[], IO[bytes]], scan
         )
     with reopen() as stream:
         return _walk_xml_sheet(path, sheet, tag_chunks(path, sheet, stream))
+
+
+_ODD_CELL_TAGS = (
+    b"<c>",
+    b"<c/",
+    b"<c\t",
+    b"<c\n",
+    b"<c\r",
+    b":c ",
+    b":c>",
+    b":c/",
+    b":c\t",
+    b":c\n",
+    b":c\r",
+)
+
+
+def _only_canonical(data: bytes, canonical: int) -> bool:
+    """Every cell tag of this piece is one of the `canonical` ones (`<c r="B7"…>`): no bare `<c>`, no prefix,
+    no tab or line break after the name (`<cols>` and `<col>` are not cells and do not count)."""
+    return data.count(b"<c ") == canonical and not any(odd in data for odd in _ODD_CELL_TAGS)
 
 
 def _extend(box: Box, found: list[tuple[bytes, bytes]]) -> None:
