@@ -175,8 +175,8 @@ def warm_up() -> None:
     """A worker's first task: import what the handlers need, so the first click is as quick as the rest."""
     import xlwings  # noqa: F401
 
-    import perfgoals_xl.core.rules  # noqa: F401
-    import perfgoals_xl.excel.handlers  # noqa: F401
+    import perfgoals_xl.core.rules
+    import perfgoals_xl.excel.handlers
     import perfgoals_xl.excel.totals  # noqa: F401
 
 
