@@ -30,7 +30,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from perfgoals_xl import __version__
 from perfgoals_xl.server.config import ServerConfig, rule_settings
 from perfgoals_xl.server.logs import LOGGER, request_line
-from perfgoals_xl.server.officejs import officejs_routes
 from perfgoals_xl.server.scripts import SCRIPTS, Reply, run_script, warm_up
 
 CALL_PATH = "/xlwings/custom-scripts-call/{name}"
@@ -120,8 +119,6 @@ def create_app(config: ServerConfig) -> FastAPI:
     async def invalid_request(request: Request, _exc: RequestValidationError) -> Response:
         return _respond(request, Reply(422, {"detail": "请求格式不正确。"}))
 
-    for route in officejs_routes():
-        app.router.routes.append(route)
     return app
 
 

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 import xlwings as xw
 from conftest import ROOT, THREE_SHEETS
-from excel_harness import payload_from_xlsx, replay_actions
+from excel_harness import run_handler
 
 from perfgoals_xl.core.marks import MARKER, RESULTS_SHEET, is_registry_name
 from perfgoals_xl.excel.handlers import check_active_sheet, check_all_sheets, clear_marks
@@ -31,14 +31,7 @@ def vba_client_actions() -> set[str]:
 
 
 def run(path: Path, handler, out: Path, client: str) -> list[dict]:
-    book = xw.Book(json=payload_from_xlsx(path, client=client))
-    try:
-        handler(book)
-        actions = book.json()["actions"]
-    finally:
-        book.close()
-    replay_actions(path, actions, out)
-    return actions
+    return run_handler(path, handler, out, client=client)[1]
 
 
 def our_fills(ws) -> list[str]:

@@ -960,13 +960,13 @@ _HANDLERS: dict[str, Handler] = {
 
 
 def run_handler(
-    path: Path, handler: Any, out: Path, active_sheet: int | str = 0
+    path: Path, handler: Any, out: Path, active_sheet: int | str = 0, client: str = "Office.js"
 ) -> tuple[Any, list[dict], list[dict]]:
-    """Run a handler (the code a ribbon button runs) on a remote-engine book made from `path`; replay its
-    actions into `out`. Returns (outcome, actions, alerts)."""
+    """Run a handler (the code a ribbon button runs) on a remote-engine book made from `path` as `client`
+    sends it; replay its actions into `out`. Returns (outcome, actions, alerts)."""
     import xlwings as xw
 
-    book = xw.Book(json=payload_from_xlsx(path, active_sheet=active_sheet))
+    book = xw.Book(json=payload_from_xlsx(path, active_sheet=active_sheet, client=client))
     try:
         outcome = handler(book)
         actions = book.json()["actions"]
