@@ -20,9 +20,6 @@ from perfgoals_xl.core.settings import Settings
 from perfgoals_xl.excel.app import ALERT_TITLE, Outcome
 from perfgoals_xl.excel.ribbon import LABELS
 
-# The remote engine (PolyForm Noncommercial, free for government institutions) needs this before the import.
-os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
-
 
 @dataclass(frozen=True)
 class Script:

@@ -60,7 +60,8 @@ def running_server(folder: Path, **settings: Any) -> Iterator[Server]:
     lines += [f"{key} = {_toml(value)}" for key, value in settings.items()]
     config = folder / "perfgoals-server.toml"
     config.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    env = {**os.environ, "PERFGOALS_TOKENS": f"another-token-000000000,{TOKEN}"}
+    env = {k: v for k, v in os.environ.items() if k != "XLWINGS_LICENSE_KEY"}  # the server sets it itself
+    env["PERFGOALS_TOKENS"] = f"another-token-000000000,{TOKEN}"
     command = [sys.executable, "-m", "perfgoals_xl", "serve", "--port", str(port), "--config", str(config)]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     server = Server(f"http://127.0.0.1:{port}", process, log)
