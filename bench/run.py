@@ -28,6 +28,9 @@ if str(ROOT) not in sys.path:  # run as a script: make `bench` importable
 
 from bench import corpus as corpora  # noqa: E402
 from bench.measures import MEASURES, Measure, Repeats  # noqa: E402
+from bench.server import server_requests  # noqa: E402
+
+MEASURES = {**MEASURES, "server_requests": server_requests}
 
 RESULTS = ROOT / "bench" / "results" / "bench.json"
 

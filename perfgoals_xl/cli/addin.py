@@ -7,6 +7,7 @@ The build starts from the ribbon add-in template shipped in the installed xlwing
    interpreter path into it (XML edit);
 3. with pyOpenVBA (optional extra `addin`): renames the module RibbonMyAddin → RibbonPerfgoals, sets its
    code to vba/RibbonPerfgoals.bas and sets `PROJECT_NAME = "perfgoals"` in the xlwings module.
+With `--server URL` the buttons call the bureau server instead (cli/addin_server.py).
 The VBA project keeps no compiled p-code (the template's `_VBA_PROJECT` is the version-independent form), so
 Excel compiles the edited source when it loads the add-in. See vba/README.md.
 """
@@ -28,6 +29,7 @@ from xml.sax.saxutils import escape
 import click
 
 from perfgoals_xl.cli import EXIT_FAILED
+from perfgoals_xl.cli.addin_server import ServerFlavour, ServerFlavourError
 from perfgoals_xl.core.errors import PerfgoalsError
 from perfgoals_xl.resources import resource_dirs
 
@@ -67,6 +69,7 @@ class BuildResult:
     pinned: str | None
     interpreter: str
     warnings: list[str] = field(default_factory=list)
+    server: str | None = None
 
 
 # --- sources ----------------------------------------------------------------------------------------------
@@ -118,8 +121,12 @@ def dispatcher_source(folder: Path | None = None) -> str:
 # --- build ------------------------------------------------------------------------------------------------
 
 
-def build(out: Path = DEFAULT_OUT, interpreter: str = DEFAULT_INTERPRETER) -> BuildResult:
-    """Assemble perfgoals.xlam at `out` from the xlwings template and vba/; returns what was used."""
+def build(
+    out: Path = DEFAULT_OUT, interpreter: str = DEFAULT_INTERPRETER, server: ServerFlavour | None = None
+) -> BuildResult:
+    """Assemble perfgoals.xlam at `out` from the xlwings template and vba/; returns what was used.
+
+    `server`: the flavour whose buttons call the bureau server (RunServerPython) instead of local Python."""
     try:
         from pyopenvba import ExcelFile
     except ImportError:
@@ -132,8 +139,18 @@ def build(out: Path = DEFAULT_OUT, interpreter: str = DEFAULT_INTERPRETER) -> Bu
         ET.fromstring(custom_ui)
     except ET.ParseError as exc:
         raise AddinError(f"vba/customUI.xml 不是有效的 XML：{exc}") from None
-    bas = dispatcher_source(folder)
-    result = BuildResult(out, xlwings.__version__, pinned_xlwings(), interpreter)
+    from perfgoals_xl.cli import addin_server
+
+    conf: list[tuple[str, str]] = []
+    if server is None:
+        bas = dispatcher_source(folder)
+    else:
+        custom_ui = addin_server.server_custom_ui(custom_ui)
+        bas = addin_server.server_dispatcher(folder, server)
+        conf = addin_server.conf_rows(server)
+    result = BuildResult(
+        out, xlwings.__version__, pinned_xlwings(), interpreter, server=server and server.url
+    )
     if result.pinned != result.xlwings_version:
         result.warnings.append(
             f"已安装的 xlwings 为 {result.xlwings_version}，但 perfgoals-xl 固定的版本为 {result.pinned}："
@@ -142,11 +159,13 @@ def build(out: Path = DEFAULT_OUT, interpreter: str = DEFAULT_INTERPRETER) -> Bu
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="perfgoals-addin-") as tmp:
         staged = Path(tmp) / ADDIN_FILE
-        _rewrite_package(template_path(), staged, custom_ui, interpreter)
+        _rewrite_package(template_path(), staged, custom_ui, interpreter, conf)
         with ExcelFile(staged) as workbook:
             project = workbook.vba_project()
             project.rename_module(TEMPLATE_MODULE, MODULE)
             workbook.set_module(MODULE, bas)
+            if server is not None:
+                addin_server.add_remote_modules(project, template_path().parent / "addin")
             workbook.set_module(XLWINGS_MODULE, _set_project_name(workbook.get_module(XLWINGS_MODULE)))
             built = Path(tmp) / f"built-{ADDIN_FILE}"
             workbook.save(built)
@@ -168,7 +187,9 @@ def _set_project_name(source: str) -> str:
     return pattern.sub(rf'\1"{PROJECT}"', source)
 
 
-def _rewrite_package(template: Path, out: Path, custom_ui: bytes, interpreter: str) -> None:
+def _rewrite_package(
+    template: Path, out: Path, custom_ui: bytes, interpreter: str, conf: list[tuple[str, str]]
+) -> None:
     """Copy the template entry by entry (same order, compression, dates), replacing the parts we change."""
     with zipfile.ZipFile(template) as source:
         names = source.namelist()
@@ -176,12 +197,18 @@ def _rewrite_package(template: Path, out: Path, custom_ui: bytes, interpreter: s
             raise AddinError(f"模板中没有 {CUSTOM_UI}，模板可能已变化。")
         workbook = source.read(WORKBOOK).decode("utf-8")
         sheet_part = _sheet_part(workbook, source.read(WORKBOOK_RELS), TEMPLATE_CONF)
+        sheet = _set_interpreter(source.read(sheet_part).decode("utf-8"), interpreter)
+        if conf:
+            from perfgoals_xl.cli.addin_server import append_conf_rows
+
+            try:
+                sheet = append_conf_rows(sheet, conf)
+            except ServerFlavourError as exc:
+                raise AddinError(str(exc)) from None
         replaced = {
             CUSTOM_UI: custom_ui,
             WORKBOOK: _rename_conf_sheet(workbook).encode("utf-8"),
-            sheet_part: _set_interpreter(source.read(sheet_part).decode("utf-8"), interpreter).encode(
-                "utf-8"
-            ),
+            sheet_part: sheet.encode("utf-8"),
         }
         with zipfile.ZipFile(out, "w") as target:
             for info in source.infolist():
@@ -342,16 +369,37 @@ def addin_group() -> None:
     show_default=True,
     help="加载项调用的 Python 解释器（写入 perfgoals.conf 的 Interpreter_Win，可用 %环境变量%）。",
 )
-def build_command(out: Path, interpreter: str) -> None:
-    """由已安装的 xlwings 中的功能区加载项模板生成 perfgoals.xlam（需要 perfgoals-xl[addin]）。"""
+@click.option(
+    "--server", "server_url", default=None, help="服务器版：按钮调用此地址的校验服务器（无需本机 Python）。"
+)
+@click.option("--token", default=None, help="服务器版：访问令牌（写入 perfgoals.conf 的 AUTH）。")
+@click.option("--timeout", type=float, default=60, show_default=True, help="服务器版：等待服务器应答的秒数。")
+def build_command(
+    out: Path, interpreter: str, server_url: str | None, token: str | None, timeout: float
+) -> None:
+    """由已安装的 xlwings 中的功能区加载项模板生成 perfgoals.xlam（需要 perfgoals-xl[addin]）。
+
+    加 --server URL --token 令牌，生成服务器版：按钮把工作表发到单位的校验服务器（perfgoals-xl serve）。
+    """
+    from perfgoals_xl.cli.addin_server import is_secure, server_flavour
+
     try:
-        result = build(out, interpreter)
+        flavour = server_flavour(server_url, token, timeout) if server_url is not None else None
+        result = build(out, interpreter, flavour)
+    except ServerFlavourError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_FAILED)
     except AddinError as exc:
         click.echo(exc.message, err=True)
         sys.exit(EXIT_FAILED)
+    if flavour is not None and not is_secure(flavour):
+        result.warnings.append(
+            "服务器地址不是 HTTPS：令牌和工作表内容将以明文经过网络，请在服务器前配置 HTTPS。"
+        )
     for warning in result.warnings:
         click.echo(f"警告：{warning}", err=True)
-    click.echo(f"已生成 {result.path}（xlwings {result.xlwings_version} 模板，解释器 {result.interpreter}）")
+    where = f"服务器 {result.server}" if result.server else f"解释器 {result.interpreter}"
+    click.echo(f"已生成 {result.path}（xlwings {result.xlwings_version} 模板，{where}）")
 
 
 @addin_group.command("install")

@@ -15,6 +15,7 @@ from perfgoals_xl import __version__
 from perfgoals_xl.cli import EXIT_FAILED, EXIT_FOUND, EXIT_OK
 from perfgoals_xl.cli.addin import addin_group
 from perfgoals_xl.cli.commands import COMMANDS
+from perfgoals_xl.cli.serve import serve
 from perfgoals_xl.core.config import ConfigError, load_settings
 from perfgoals_xl.core.render import render_text, write_json
 from perfgoals_xl.core.report import FileReport, Report
@@ -322,5 +323,6 @@ def demo(show_info: bool) -> None:
 
 
 main.add_command(addin_group)
+main.add_command(serve)
 for _command in COMMANDS:
     main.add_command(_command)

@@ -17,6 +17,22 @@ def on_com(book: Any) -> bool:
     return book.app.engine.name == "excel"
 
 
+def remote_client(book: Any) -> str | None:
+    """The xlwings client that sent a remote engine's book ("VBA" or "Office.js"); None on desktop Excel."""
+    if on_com(book):
+        return None
+    payload = book.api
+    return payload.get("client") if isinstance(payload, dict) else None
+
+
+def can_add_notes(book: Any) -> bool:
+    """Desktop Excel, or an Office.js client whose Excel has notes (ExcelApi 1.18); the VBA client has none."""
+    if on_com(book):
+        return True
+    sheets = book.api.get("sheets", []) if remote_client(book) == "Office.js" else []
+    return bool(sheets) and all("notes" in s and s.get("notes_supported") is not False for s in sheets)
+
+
 @contextmanager
 def quiet(book: Any, status: str) -> Iterator[None]:
     """Desktop Excel: screen updating off and a status-bar text while we work, both restored afterwards."""

@@ -18,30 +18,38 @@ from perfgoals_xl.core.marks import (
     VALUES_NAME,
     WRITTEN_NAME,
     Plan,
+    absolute,
     area_cells,
     is_registry_name,
     is_value_name,
     link_target,
     parse_refers_to,
+    quote_sheet,
     registry_names,
     result_rows,
     still_written,
     union_addresses,
     written_values,
 )
-from perfgoals_xl.excel.app import on_com
+from perfgoals_xl.excel.app import can_add_notes, on_com, remote_client
 from perfgoals_xl.excel.read import is_results_sheet
 
 RESULT_WIDTHS = (6, 6, 6, 14, 8, 80)  # characters; the remote engine takes points (×7)
+NO_NOTES = "　（此 Excel 通过服务器校验，无法添加批注：每处问题的说明见下表）"
+# A VBA sub of the server flavour of perfgoals.xlam (cli/addin_server.py), run through xlwings' `runMacro`:
+# the VBA client's `nameDelete` matches a name by its formula text, which the client never sent.
+DELETE_NAME_MACRO = "PerfgoalsDeleteName"
 
 
 def draw(book: Any, plan: Plan) -> None:
     """Fills, notes, the results sheet and the registry names, in as few calls as the host allows.
 
-    The names are recorded first, so marks drawn before a failure half-way can still be cleared."""
-    free = [
-        n for n in plan.notes if book.sheets[n.sheet].range(n.cell).note is None
-    ]  # never replace a user's
+    The names are recorded first, so marks drawn before a failure half-way can still be cleared. A client
+    without notes (xlwings' VBA client) gets none, and the 校验结果 sheet says so."""
+    if can_add_notes(book):
+        free = [n for n in plan.notes if book.sheets[n.sheet].range(n.cell).note is None]  # never a user's
+    else:
+        free, plan = [], replace(plan, summary=plan.summary + NO_NOTES)
     to_draw = replace(plan, notes=free)
     for name, refers_to in registry_names(to_draw).items():
         add_name(book, name, refers_to)
@@ -102,6 +110,27 @@ def _draw_results(book: Any, plan: Plan) -> None:
         sheet.range((1, col)).column_width = chars * scale
 
 
+def refers_to(book: Any, name: Any) -> str:
+    """The name's formula. xlwings' VBA client sends only the sheet and address of a range name (A3:H3,A5:H5),
+    from which the remote engine cannot build a multi-area formula: built here the way Office.js sends it."""
+    if on_com(book) or remote_client(book) != "VBA":
+        return name.refers_to or ""
+    entry = name.api
+    index, areas = entry.get("sheet_index"), entry.get("address")
+    if index is None or not areas:
+        return ""
+    sheet = quote_sheet(book.sheets[index].name)
+    return "=" + ",".join(f"{sheet}!{absolute(area)}" for area in areas.split(","))
+
+
+def delete_name(book: Any, name: Any) -> None:
+    if remote_client(book) == "VBA":
+        book.api["names"].remove(name.api)
+        book.app.macro(DELETE_NAME_MACRO)(name.name)
+    else:
+        name.delete()
+
+
 def add_name(book: Any, name: str, refers_to: str) -> None:
     if on_com(book):
         book.api.Names.Add(Name=name, RefersTo=refers_to, Visible=False)  # hidden from Name Manager
@@ -115,11 +144,15 @@ def add_name(book: Any, name: str, refers_to: str) -> None:
 def erase_marks(book: Any, keep_values: bool = False) -> int:
     """Remove what the registry names say we added, the results sheet and the names; count the areas.
 
-    `keep_values`: a new check keeps the totals 计算合计 wrote (and their names, for a later 清除标记)."""
+    `keep_values`: a new check keeps the totals 计算合计 wrote (and their names, for a later 清除标记). So does
+    the VBA client always: it does not send the names recording the values written, and without them a
+    total the user has since typed could not be told from ours."""
     cleared = 0
+    keep_values = keep_values or remote_client(book) == "VBA"
     ours = [n for n in book.names if is_registry_name(n.name) and not (keep_values and is_value_name(n.name))]
+    formulas = {n.name: refers_to(book, n) for n in ours}
     sheets = {s.name for s in book.sheets}
-    for sheet_name, cell, value in written_values({n.name: n.refers_to for n in ours}):
+    for sheet_name, cell, value in written_values(formulas):
         target = book.sheets[sheet_name].range(cell) if sheet_name in sheets else None
         if target is not None and still_written(target.value, value):
             target.clear_contents()  # a total we computed into an empty cell, not retyped since
@@ -131,7 +164,7 @@ def erase_marks(book: Any, keep_values: bool = False) -> int:
     for name in ours:
         base = name.name.split("!")[-1]
         if not base.startswith((VALUES_NAME, WRITTEN_NAME)):
-            for sheet_name, ref in parse_refers_to(name.refers_to):
+            for sheet_name, ref in parse_refers_to(formulas[name.name]):
                 if sheet_name in sheets:
                     sheet = book.sheets[sheet_name]
                     if base.startswith(NOTES_NAME):
@@ -139,7 +172,7 @@ def erase_marks(book: Any, keep_values: bool = False) -> int:
                     elif not on_com(book):
                         sheet.range(ref).conditional_formats.clear()  # the remote engine cannot list rules
                         cleared += 1
-        name.delete()
+        delete_name(book, name)
     for sheet in [s for s in book.sheets if is_results_sheet(s)]:
         sheet.delete()
         cleared += 1

@@ -900,6 +900,20 @@ def _row_runs(cells: set[tuple[int, int]]) -> list[str]:
     return runs
 
 
+# Macros of the server flavour of perfgoals.xlam (vba/RibbonPerfgoalsServer.bas) that xlwings' VBA client runs
+# through `runMacro`: name → what it does to the workbook.
+MACROS: dict[str, Callable[[Workbook, list[Any]], None]] = {
+    "PerfgoalsDeleteName": lambda wb, args: wb.defined_names.pop(str(args[0]), None),
+}
+
+
+def _run_macro(wb: Workbook, action: dict) -> None:
+    name, *args = action["args"]
+    if name not in MACROS:
+        raise UnknownActionError(f"runMacro {name!r} is not modelled")
+    MACROS[name](wb, args)
+
+
 def _no_op(wb: Workbook, action: dict) -> None:
     """Screen updating, calculation mode, status bar and alerts leave no trace in the file."""
 
@@ -937,6 +951,7 @@ _HANDLERS: dict[str, Handler] = {
     "rangeSelect": _range_select,
     "addConditionalFormat": _add_conditional_format,
     "clearConditionalFormats": _clear_conditional_formats,
+    "runMacro": _run_macro,
     "alert": _no_op,
     "setScreenUpdating": _no_op,
     "setCalculation": _no_op,
@@ -945,13 +960,13 @@ _HANDLERS: dict[str, Handler] = {
 
 
 def run_handler(
-    path: Path, handler: Any, out: Path, active_sheet: int | str = 0
+    path: Path, handler: Any, out: Path, active_sheet: int | str = 0, client: str = "Office.js"
 ) -> tuple[Any, list[dict], list[dict]]:
-    """Run a handler (the code a ribbon button runs) on a remote-engine book made from `path`; replay its
-    actions into `out`. Returns (outcome, actions, alerts)."""
+    """Run a handler (the code a ribbon button runs) on a remote-engine book made from `path` as `client`
+    sends it; replay its actions into `out`. Returns (outcome, actions, alerts)."""
     import xlwings as xw
 
-    book = xw.Book(json=payload_from_xlsx(path, active_sheet=active_sheet))
+    book = xw.Book(json=payload_from_xlsx(path, active_sheet=active_sheet, client=client))
     try:
         outcome = handler(book)
         actions = book.json()["actions"]
