@@ -4,8 +4,8 @@ core/        pure: no host package, none of openpyxl, xlwings, python-calamine, 
 files/       core + python-calamine (reading) + openpyxl (writing)
 templates/   core + files + openpyxl
 excel/       core + files + templates + xlwings
-server/      core + files + templates + excel + xlwings, and the web stack (fastapi, starlette, uvicorn, pebble)
-pipeline.py  core + files
+server/      core + files + templates + excel + xlwings, the web stack (fastapi, starlette, uvicorn) and pebble
+pipeline.py  core + files, and pebble (the batch in worker processes)
 cli/         everything, and click (the web stack only through server/)
 """
 
@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "perfgoals_xl"
-WEB = {"fastapi", "starlette", "uvicorn", "pebble"}
-HOST_LIBRARIES = {"openpyxl", "xlwings", "python_calamine", "click", "rich"} | WEB
+WEB = {"fastapi", "starlette", "uvicorn"}
+POOL = {"pebble"}  # worker processes that can be stopped: the batch (pipeline.py) and the server
+HOST_LIBRARIES = {"openpyxl", "xlwings", "python_calamine", "click", "rich"} | WEB | POOL
 OURS = ("core", "files", "templates", "excel", "server", "cli", "pipeline", "resources")
 
 # layer → (packages of ours it may import, host libraries it may import)
@@ -27,8 +28,8 @@ ALLOWED: dict[str, tuple[set[str], set[str]]] = {
     "files": ({"core", "files"}, {"openpyxl", "python_calamine"}),
     "templates": ({"core", "files", "templates", "pipeline", "resources"}, {"openpyxl"}),
     "excel": ({"core", "files", "templates", "excel", "resources"}, {"xlwings"}),
-    "server": ({"core", "files", "templates", "excel", "server", "resources"}, {"xlwings"} | WEB),
-    "pipeline": ({"core", "files", "pipeline"}, set()),
+    "server": ({"core", "files", "templates", "excel", "server", "resources"}, {"xlwings"} | WEB | POOL),
+    "pipeline": ({"core", "files", "pipeline"}, POOL),
     "cli": (set(OURS), HOST_LIBRARIES - WEB),
 }
 
