@@ -106,9 +106,9 @@
     }
     const section = el("section", { class: "catalog panel", id: "catalog" },
       el("h2", null, "规则目录"),
-      el("p", { class: "note" }, `共 ${DATA.catalog.length} 条规则；点击报告中的规则编号可跳到此处的说明。`));
+      el("p", { class: "note" }, `共 ${DATA.catalog.length} 条规则，按类别展开；点击报告中的规则编号可直接跳到该规则的说明。`));
     for (const [family, rules] of families) {
-      section.append(el("div", { class: "family" }, el("h3", null, family), rules.map((rule) =>
+      section.append(el("details", { class: "family" }, el("summary", null, `${family}（${rules.length} 条）`), rules.map((rule) =>
         el("article", { id: "rule-" + rule.id },
           el("h4", null, el("span", { class: "rule" }, rule.id), " ", rule.title, " ", badge(rule.severity)),
           el("dl", null,
@@ -362,8 +362,14 @@
   }
 
   if (DATA.kind === "diff") renderDiff(); else renderReport();
-  if (location.hash) {
-    const target = document.getElementById(location.hash.slice(1));
-    if (target) target.scrollIntoView();
+  // a rule link opens its family in the catalog and shows the rule
+  function showTarget() {
+    const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (!target) return;
+    const family = target.closest("details");
+    if (family) family.open = true;
+    target.scrollIntoView({ block: "start" });
   }
+  window.addEventListener("hashchange", showTarget);
+  showTarget();
 })();
