@@ -68,7 +68,7 @@ def _check_side(path: Path, options: dict, config: Path | None) -> tuple[list[Fi
 )
 @click.option(
     "--previous",
-    type=click.Path(path_type=Path, exists=True),
+    type=click.Path(path_type=Path),
     default=None,
     metavar="DIR",
     help="上次报送的文件夹（或文件）：按表名和文件名对应，每个文件列出已修复、新出现的问题。",
@@ -99,6 +99,9 @@ def report(
     """
     if out.suffix.lower() not in (".html", ".htm"):
         click.echo(f"报告文件“{out}”应以 .html 结尾（不会覆盖工作簿或其他文件）。", err=True)
+        sys.exit(EXIT_FAILED)
+    if previous is not None and not previous.exists():
+        click.echo(f"找不到上次报送的文件夹或文件“{previous}”。", err=True)
         sys.exit(EXIT_FAILED)
     checked_at = datetime.now()
     options = overrides(profile, select, ignore, strict, include_hidden)

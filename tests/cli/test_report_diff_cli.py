@@ -76,6 +76,8 @@ def test_report_refuses_to_write_anything_but_a_page(tmp_path):
     result = run("report", str(target), "-o", str(target))
     assert result.returncode == 2 and ".html" in result.stderr
     assert target.read_bytes() == before
+    gone = run("report", str(ONE_SHEET), "-o", str(tmp_path / "r.html"), "--previous", str(tmp_path / "无"))
+    assert gone.returncode == 2 and "找不到上次报送" in gone.stderr
     missing = run("report", str(ONE_SHEET), "-o", str(tmp_path / "无此文件夹" / "r.html"))
     assert missing.returncode == 2 and "不存在" in missing.stderr and "Traceback" not in missing.stderr
 
