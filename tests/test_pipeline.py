@@ -56,7 +56,9 @@ def test_each_file_checked_with_its_own_settings_in_workers(tmp_path: Path) -> N
     paths = batch(tmp_path, 4)
     strict = Settings(strict=True)
     chosen = lambda path: strict if path.name.startswith("001") else Settings()  # noqa: E731
-    assert as_json(pipeline.check_files(paths, chosen, jobs=2)) == as_json(pipeline.check_files(paths, chosen))
+    assert as_json(pipeline.check_files(paths, chosen, jobs=2)) == as_json(
+        pipeline.check_files(paths, chosen)
+    )
 
 
 def _dies_on_marked(path: Path, settings=None):
@@ -70,7 +72,9 @@ def _dies_on_marked(path: Path, settings=None):
 real_check_workbook = pipeline.check_workbook
 
 
-def test_a_dying_or_stuck_worker_fails_its_file_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_dying_or_stuck_worker_fails_its_file_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     paths = batch(tmp_path, 6)
     crash = tmp_path / "崩溃.xlsx"
     slow = tmp_path / "很慢.xlsx"
