@@ -27,10 +27,17 @@ if str(ROOT) not in sys.path:  # run as a script: make `bench` importable
     sys.path.insert(0, str(ROOT))
 
 from bench import corpus as corpora  # noqa: E402
-from bench.measures import MEASURES, Measure, Repeats  # noqa: E402
+from bench.measures import MEASURES as CHECK_MEASURES  # noqa: E402
+from bench.measures import Measure, Repeats  # noqa: E402
+from bench.report_page import report_browser, report_page  # noqa: E402
 from bench.server import server_requests  # noqa: E402
 
-MEASURES = {**MEASURES, "server_requests": server_requests}
+MEASURES = {
+    **CHECK_MEASURES,
+    "report_page": report_page,
+    "report_browser": report_browser,
+    "server_requests": server_requests,
+}
 
 RESULTS = ROOT / "bench" / "results" / "bench.json"
 

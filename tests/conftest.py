@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+# the real-browser fixtures of the web pages (tests/support/browser.py)
+pytest_plugins = ["browser"]
+
 # xlwings' remote engine (used to test the Excel layer) needs this before xlwings is imported.
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 

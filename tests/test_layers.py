@@ -6,6 +6,7 @@ templates/   core + files + openpyxl
 excel/       core + files + templates + xlwings
 server/      core + files + templates + excel + xlwings, the web stack (fastapi, starlette, uvicorn) and pebble
 pipeline.py  core + files, and pebble (the batch in worker processes)
+web/         core only: the report and diff pages are rendered from the report model's JSON
 cli/         everything, and click (the web stack only through server/)
 """
 
@@ -20,7 +21,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "perfgoals_xl"
 WEB = {"fastapi", "starlette", "uvicorn"}
 POOL = {"pebble"}  # worker processes that can be stopped: the batch (pipeline.py) and the server
 HOST_LIBRARIES = {"openpyxl", "xlwings", "python_calamine", "click", "rich"} | WEB | POOL
-OURS = ("core", "files", "templates", "excel", "server", "cli", "pipeline", "resources")
+OURS = ("core", "files", "templates", "excel", "server", "web", "cli", "pipeline", "resources")
 
 # layer → (packages of ours it may import, host libraries it may import)
 ALLOWED: dict[str, tuple[set[str], set[str]]] = {
@@ -30,6 +31,7 @@ ALLOWED: dict[str, tuple[set[str], set[str]]] = {
     "excel": ({"core", "files", "templates", "excel", "resources"}, {"xlwings"}),
     "server": ({"core", "files", "templates", "excel", "server", "resources"}, {"xlwings"} | WEB | POOL),
     "pipeline": ({"core", "files", "pipeline"}, POOL),
+    "web": ({"core", "web"}, set()),
     "cli": (set(OURS), HOST_LIBRARIES - WEB),
 }
 

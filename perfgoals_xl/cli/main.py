@@ -1,32 +1,26 @@
 """The `perfgoals-xl` command line: check saved workbooks (and write annotated copies), clear our marks from a
-file, and a demo on the bundled sample."""
+file, and a demo on the bundled sample; `report` and `diff` live in cli/report.py."""
 
 from __future__ import annotations
 
 import dataclasses
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
 from perfgoals_xl import __version__
-from perfgoals_xl.cli import EXIT_FAILED, EXIT_FOUND, EXIT_OK
+from perfgoals_xl.cli import EXIT_FAILED
 from perfgoals_xl.cli.addin import addin_group
+from perfgoals_xl.cli.batch import annotate_options, jobs_option, overrides, run_batch, settings_options
 from perfgoals_xl.cli.commands import COMMANDS
+from perfgoals_xl.cli.report import COMMANDS as REPORT_COMMANDS
 from perfgoals_xl.cli.serve import serve
-from perfgoals_xl.core.config import ConfigError, load_settings
 from perfgoals_xl.core.render import render_text, write_json
-from perfgoals_xl.core.report import FileReport, Report
-from perfgoals_xl.core.settings import PROFILES, Settings
-from perfgoals_xl.files.find import find_workbooks
-from perfgoals_xl.files.read import Workbook
-from perfgoals_xl.pipeline import AfterCheck, check_files, check_workbook
+from perfgoals_xl.core.report import Report
+from perfgoals_xl.pipeline import check_workbook
 from perfgoals_xl.resources import resource_dirs
 
-PROGRESS_MIN_FILES = 5
-INCLUDE_HIDDEN_HELP = "也校验隐藏和深度隐藏的工作表（默认跳过，报告中以提示 S10 列出）。"
 DEMO_FOLDER = "perfgoals-demo"
 
 
@@ -37,53 +31,6 @@ def sample_workbooks() -> list[Path]:
         if found:
             return found
     return []
-
-
-def _run_check(
-    paths: list[Path],
-    progress: bool | None,
-    settings: Callable[[Path], Settings] | None = None,
-    after: AfterCheck | None = None,
-) -> list[FileReport]:
-    """pipeline.check_files, with a progress bar on stderr for five or more files (or when asked)."""
-    show = progress if progress is not None else len(paths) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
-    if not show:
-        return check_files(paths, settings, after=after)
-    from rich.progress import Progress
-
-    with Progress(transient=True, console=None) as bar:
-        task = bar.add_task("正在校验", total=len(paths))
-        return check_files(paths, settings, after=after, progress=lambda _path: bar.advance(task))
-
-
-def _codes(values: tuple[str, ...]) -> tuple[str, ...] | None:
-    """`--select V05,H --select c04` → ("V05", "H", "C04"); None when the option was not given."""
-    if not values:
-        return None
-    codes = (code.strip().upper() for value in values for code in value.replace("，", ",").split(","))
-    return tuple(dict.fromkeys(code for code in codes if code))
-
-
-def _overrides(
-    profile: str | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    strict: bool | None,
-    include_hidden: bool | None = None,
-) -> dict[str, Any]:
-    return {
-        "profile": profile,
-        "select": _codes(select),
-        "ignore": _codes(ignore),
-        "strict": strict,
-        "include_hidden": include_hidden,
-    }
-
-
-def _exit_code(results: list[FileReport]) -> int:
-    if any(r.error for r in results):
-        return EXIT_FAILED
-    return EXIT_FOUND if Report(results).summary.errors else EXIT_OK
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -97,36 +44,15 @@ def main() -> None:
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", help="报告格式。")
 @click.option("--show-info", is_flag=True, help="文本报告中也列出提示（info）。")
 @click.option("--progress/--no-progress", default=None, help="显示进度条（默认：文件较多且在终端中时显示）。")
-@click.option(
-    "--profile", type=click.Choice(list(PROFILES)), default=None, help="指标框架口径（覆盖配置文件）。"
-)
-@click.option(
-    "--select", multiple=True, metavar="CODES", help="只启用这些规则或类别，逗号分隔、可重复，如 V05,H。"
-)
-@click.option("--ignore", multiple=True, metavar="CODES", help="不启用这些规则或类别，逗号分隔、可重复。")
-@click.option("--strict/--no-strict", default=None, help="实践类（P）规则的警告按错误报告。")
-@click.option("--include-hidden/--no-include-hidden", default=None, help=INCLUDE_HIDDEN_HELP)
-@click.option(
-    "--config",
-    "config",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="使用此配置文件，不再查找 perfgoals.toml / pyproject.toml。",
-)
-@click.option(
-    "--annotate",
-    "annotate_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    metavar="OUT_DIR",
-    help="把标注副本（问题行标色、批注、“校验结果”工作表）写入此文件夹，文件名加“_校验”；原文件不改动。",
-)
-@click.option("--force", is_flag=True, help="与 --annotate 同用：覆盖已存在的标注副本。")
+@jobs_option
+@settings_options
+@annotate_options
 def check(
     paths: tuple[Path, ...],
     output: str,
     show_info: bool,
     progress: bool | None,
+    jobs: int | None,
     profile: str | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
@@ -148,91 +74,34 @@ def check(
 
     退出码：0 无错误；1 至少一条错误；2 有文件无法读取或标注副本无法写出（其余文件照常处理）或配置有误。
     """
-    targets = _annotate_targets(list(paths), annotate_dir) if annotate_dir is not None else None
-    files = [source for source, _ in targets] if targets is not None else find_workbooks(list(paths))
-    if not files:
-        click.echo("没有找到可校验的工作簿文件（.xlsx/.xlsm/.xls/.xlsb/.ods）。", err=True)
-        sys.exit(EXIT_FAILED)
-    overrides = _overrides(profile, select, ignore, strict, include_hidden)
-    try:
-        resolved = {path: load_settings(path, config, overrides)[0] for path in files}
-    except ConfigError as exc:
-        click.echo(exc.message, err=True)
-        sys.exit(EXIT_FAILED)
-    written: dict[int, Path] = {}
-    failures: list[str] = []
-    after = None
-    if targets is not None:
-        after = _annotator([target for _, target in targets], force, written, failures)
-    results = _run_check(files, progress, resolved.__getitem__, after)
+    batch = run_batch(
+        list(paths),
+        overrides(profile, select, ignore, strict, include_hidden),
+        config,
+        annotate_dir=annotate_dir,
+        force=force,
+        progress=progress,
+        jobs=jobs,
+    )
+    written = batch.written
     if output == "json":
         annotated = (
-            {index: written.get(index) for index in range(len(results))} if targets is not None else None
+            {index: written.get(index) for index in range(len(batch.results))}
+            if annotate_dir is not None
+            else None
         )
-        write_json(Report(results), click.get_text_stream("stdout"), annotated)
+        write_json(Report(batch.results), click.get_text_stream("stdout"), annotated)
     else:
-        click.echo(render_text(Report(results), show_info=show_info))
+        click.echo(render_text(Report(batch.results), show_info=show_info))
         if written:
             click.echo(
                 f"\n已写出 {len(written)} 个标注副本（问题行标色、批注、“校验结果”工作表；原文件未改动）："
             )
             for index in sorted(written):
                 click.echo(f"  {written[index]}")
-    for message in failures:
+    for message in batch.failures:
         click.echo(f"未写出标注副本：{message}", err=True)
-    sys.exit(EXIT_FAILED if failures else _exit_code(results))
-
-
-def _annotate_targets(paths: list[Path], out_dir: Path) -> list[tuple[Path, Path]]:
-    """(workbook, annotated copy) for each workbook to check, keeping subfolders of folder arguments.
-
-    Workbooks already inside OUT_DIR (the copies of an earlier run) are not searched out of folders.
-    """
-    from perfgoals_xl.files.write import annotated_name
-
-    out = out_dir.resolve()
-    pairs: list[tuple[Path, Path]] = []
-    for argument in paths:
-        if not argument.is_dir():
-            pairs.append((argument, out_dir / annotated_name(argument)))
-            continue
-        for found in find_workbooks([argument]):
-            if found.resolve().is_relative_to(out):
-                continue
-            pairs.append((found, out_dir / found.parent.relative_to(argument) / annotated_name(found)))
-    used: set[str] = set()
-    unique = []
-    for source, target in pairs:
-        candidate, number = target, 2
-        while str(candidate).casefold() in used:  # a.xls and a.xlsx, or the same name from two folders
-            candidate, number = target.with_name(f"{target.stem}({number}){target.suffix}"), number + 1
-        used.add(str(candidate).casefold())
-        unique.append((source, candidate))
-    return unique
-
-
-def _annotator(targets: list[Path], force: bool, written: dict[int, Path], failures: list[str]) -> AfterCheck:
-    """Write the annotated copy of each file that has tables; unreadable files and write failures are skipped."""
-    from datetime import datetime
-
-    from perfgoals_xl.files.write import WriteError, annotate, plan_for
-
-    def after(index: int, workbook: Workbook | None, result: FileReport) -> None:
-        if workbook is None or result.error is not None:
-            return
-        target = targets[index]
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            failures.append(f"无法创建输出文件夹“{target.parent}”（{exc.strerror or exc}）。")
-            return
-        try:
-            plan = plan_for(workbook, result, checked_at=datetime.now())
-            written[index] = annotate(workbook.path, target, plan, workbook.grids, force=force)
-        except WriteError as exc:
-            failures.append(exc.message)
-
-    return after
+    sys.exit(batch.exit_code)
 
 
 @main.command()
@@ -324,5 +193,5 @@ def demo(show_info: bool) -> None:
 
 main.add_command(addin_group)
 main.add_command(serve)
-for _command in COMMANDS:
+for _command in (*COMMANDS, *REPORT_COMMANDS):
     main.add_command(_command)

@@ -190,6 +190,29 @@ def _catalog_markdown() -> str:
     return "\n".join(lines)
 
 
+def catalog_entries() -> list[dict[str, str]]:
+    """Every rule as plain data (for the web pages' embedded catalog), in the order of docs/rules.md."""
+    entries = []
+    for family, rules in families().items():
+        for current in rules:
+            doc = parse_doc(current.doc)
+            entries.append(
+                {
+                    "id": current.id,
+                    "title": current.title,
+                    "severity": current.severity,
+                    "family": family,
+                    "family_title": f"{family} {FAMILY_NAMES.get(family, '')}".rstrip(),
+                    "summary": doc.summary,
+                    "reason": doc.reason,
+                    "bad": doc.bad,
+                    "good": doc.good,
+                    "source": current.source or "",
+                }
+            )
+    return entries
+
+
 def render_settings_reference() -> str:
     """The generated part of docs/settings.md: every key with its type, default and meaning."""
     lines = ["| 设置项 | 类型 | 默认值 | 说明 |", "|---|---|---|---|"]

@@ -197,8 +197,8 @@ def render_text(report: Report, show_info: bool = False) -> str:
         f"合计：{total.files} 个文件{unreadable}，{total.tables} 张表；"
         f"错误 {total.errors} 条，警告 {total.warnings} 条，提示 {total.infos} 条。"
     )
-    return "\n".join(line.translate(_CONTROLS) for line in lines)
+    return "\n".join(line.translate(CONTROLS) for line in lines)
 
 
 # C0 controls and DEL from a sheet name or cell must not reach the terminal (an ESC could restyle it)
-_CONTROLS = {code: "?" for code in (*range(0x20), 0x7F) if code != 0x09}
+CONTROLS = {code: "?" for code in (*range(0x20), 0x7F) if code != 0x09}

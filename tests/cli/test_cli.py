@@ -114,6 +114,24 @@ def test_folder_is_searched_recursively_and_bad_files_do_not_stop_the_others(tmp
 
 
 @pytest.mark.slow
+def test_jobs_give_the_serial_report_and_annotated_copies(tmp_path):
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    for index in range(6):
+        shutil.copy(THREE_SHEETS if index % 2 else ONE_SHEET, folder / f"{index}号.xlsx")
+    (folder / "坏表.xlsx").write_bytes(b"not a workbook at all")
+    serial = run("check", str(folder), "--format", "json", "--jobs", "1")
+    parallel = run("check", str(folder), "--format", "json", "-j", "2", "--annotate", str(tmp_path / "标注"))
+    assert parallel.returncode == serial.returncode == 2
+    serial_files, parallel_files = json.loads(serial.stdout)["files"], json.loads(parallel.stdout)["files"]
+    assert [{**f, "annotated": None} for f in parallel_files] == [{**f, "annotated": None} for f in serial_files]
+    copies = sorted(Path(f["annotated"]).name for f in parallel_files if f["annotated"])
+    assert copies == [f"{index}号_校验.xlsx" for index in range(6)]
+    refused = run("check", str(folder), "--jobs", "0")
+    assert refused.returncode == 2 and "--jobs" in refused.stderr
+
+
+@pytest.mark.slow
 def test_text_report_names_unreadable_file_in_chinese(tmp_path):
     broken = tmp_path / "截断.xlsx"
     data = THREE_SHEETS.read_bytes()

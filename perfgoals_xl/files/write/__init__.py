@@ -24,7 +24,14 @@ from perfgoals_xl.core.marks import Plan, plan_marks
 from perfgoals_xl.files.write.clear import ClearReport, remove_marks
 from perfgoals_xl.files.write.copy import from_grids, renamed
 from perfgoals_xl.files.write.draw import draw
-from perfgoals_xl.files.write.save import WriteError, load_file, output_path, save_file, save_workbook
+from perfgoals_xl.files.write.save import (
+    WriteError,
+    load_file,
+    output_path,
+    save_file,
+    save_page,
+    save_workbook,
+)
 from perfgoals_xl.files.write.style import ANNOTATED_SUFFIX, OPENPYXL_SUFFIXES
 
 __all__ = [
@@ -35,6 +42,7 @@ __all__ = [
     "clear",
     "output_suffix",
     "plan_for",
+    "save_page",
     "save_workbook",
 ]
 

@@ -1,5 +1,5 @@
 """Reading a workbook for writing and writing it safely: a temporary file in the output folder, moved into
-place; the source is only ever read."""
+place; the source is only ever read. Also the report pages (.html only)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import re
 import tempfile
 import warnings
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -95,6 +96,33 @@ def _refuse_huge_merges(src: Path, data: bytes, action: str) -> None:
 
 def save_file(book: OpenpyxlWorkbook, dst: Path) -> None:
     """Save to a temporary file beside `dst`, then move it into place."""
+
+    def write(temp: Path) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book.save(temp)
+
+    _replace(dst, write)
+
+
+PAGE_SUFFIXES = (".html", ".htm")
+
+
+def save_page(text: str, dst: Path) -> Path:
+    """Write a web page (an .html report) atomically; any other suffix is refused, so no workbook is ever
+    overwritten by a report. An existing page is replaced."""
+    if dst.suffix.lower() not in PAGE_SUFFIXES:
+        raise WriteError(f"报告文件“{dst}”应以 .html 结尾（不会覆盖工作簿或其他文件）。")
+    if dst.is_dir():
+        raise WriteError(f"输出位置“{dst}”是一个文件夹，不是文件。")
+    if not dst.parent.is_dir():
+        raise WriteError(f"输出文件夹“{dst.parent}”不存在，无法写出“{dst.name}”。")
+    _replace(dst, lambda temp: temp.write_text(text, encoding="utf-8", newline="\n"))
+    return dst
+
+
+def _replace(dst: Path, write: Callable[[Path], None]) -> None:
+    """`write` a temporary file beside `dst` (permissions as a new file gets), then move it into place."""
     try:
         handle, name = tempfile.mkstemp(dir=dst.parent, prefix=f".~{dst.stem}.", suffix=".tmp")
     except OSError as exc:
@@ -102,9 +130,7 @@ def save_file(book: OpenpyxlWorkbook, dst: Path) -> None:
     os.close(handle)
     temp = Path(name)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            book.save(temp)
+        write(temp)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temp, 0o666 & ~umask)

@@ -1,0 +1,239 @@
+"""The batch that `check` and `report` share: workbooks found (folders searched), settings resolved per file,
+each file checked (with a progress bar), and annotated copies written on the way."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+
+from perfgoals_xl.cli import EXIT_FAILED, EXIT_FOUND, EXIT_OK
+from perfgoals_xl.core.config import ConfigError, load_settings
+from perfgoals_xl.core.report import FileReport, Report
+from perfgoals_xl.core.settings import PROFILES, Settings
+from perfgoals_xl.files.find import find_workbooks
+from perfgoals_xl.files.read import Workbook
+from perfgoals_xl.pipeline import AfterCheck, check_files, default_jobs
+
+PROGRESS_MIN_FILES = 5
+INCLUDE_HIDDEN_HELP = "也校验隐藏和深度隐藏的工作表（默认跳过，报告中以提示 S10 列出）。"
+NO_WORKBOOKS = "没有找到可校验的工作簿文件（.xlsx/.xlsm/.xls/.xlsb/.ods）。"
+
+
+def settings_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that choose the settings (the same on check, report and diff)."""
+    for option in reversed(
+        [
+            click.option(
+                "--profile",
+                type=click.Choice(list(PROFILES)),
+                default=None,
+                help="指标框架口径（覆盖配置文件）。",
+            ),
+            click.option(
+                "--select",
+                multiple=True,
+                metavar="CODES",
+                help="只启用这些规则或类别，逗号分隔、可重复，如 V05,H。",
+            ),
+            click.option(
+                "--ignore", multiple=True, metavar="CODES", help="不启用这些规则或类别，逗号分隔、可重复。"
+            ),
+            click.option("--strict/--no-strict", default=None, help="实践类（P）规则的警告按错误报告。"),
+            click.option("--include-hidden/--no-include-hidden", default=None, help=INCLUDE_HIDDEN_HELP),
+            click.option(
+                "--config",
+                "config",
+                type=click.Path(path_type=Path, dir_okay=False),
+                default=None,
+                help="使用此配置文件，不再查找 perfgoals.toml / pyproject.toml。",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def jobs_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """-j/--jobs N: worker processes for the batch (check and report)."""
+    return click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(1, 64),
+        default=None,
+        metavar="N",
+        help="同时校验的进程数；默认 50 个文件及以上时为 CPU 核数，否则为 1。结果及其顺序与单进程相同；"
+        "某个文件出错、卡住（超过 10 分钟）或使进程崩溃，只影响该文件。",
+    )(command)
+
+
+def annotate_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--annotate OUT_DIR and --force (check and report)."""
+    command = click.option("--force", is_flag=True, help="与 --annotate 同用：覆盖已存在的标注副本。")(
+        command
+    )
+    return click.option(
+        "--annotate",
+        "annotate_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        metavar="OUT_DIR",
+        help="把标注副本（问题行标色、批注、“校验结果”工作表）写入此文件夹，文件名加“_校验”；原文件不改动。",
+    )(command)
+
+
+@dataclass
+class Batch:
+    """What a batch did: each file checked (in order), its settings, the copies written and what failed."""
+
+    files: list[Path]
+    settings: list[Settings]
+    results: list[FileReport]
+    written: dict[int, Path] = field(default_factory=dict)  # index of the file → its annotated copy
+    failures: list[str] = field(default_factory=list)  # copies that could not be written, said in Chinese
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_FAILED if self.failures else exit_code(self.results)
+
+
+def resolve_settings(files: list[Path], config: Path | None, overrides: dict[str, Any]) -> list[Settings]:
+    """Each file's settings (its nearest perfgoals.toml, the flags winning); a bad settings file ends the
+    command with its message (exit 2)."""
+    try:
+        return [load_settings(path, config, overrides)[0] for path in files]
+    except ConfigError as exc:
+        click.echo(exc.message, err=True)
+        sys.exit(EXIT_FAILED)
+
+
+def run_batch(
+    paths: list[Path],
+    overrides: dict[str, Any],
+    config: Path | None,
+    *,
+    annotate_dir: Path | None = None,
+    force: bool = False,
+    progress: bool | None = None,
+    jobs: int | None = None,
+) -> Batch:
+    """Find, check (and annotate) every workbook of `paths`; no workbook at all ends the command (exit 2)."""
+    targets = annotate_targets(paths, annotate_dir) if annotate_dir is not None else None
+    files = [source for source, _ in targets] if targets is not None else find_workbooks(paths)
+    if not files:
+        click.echo(NO_WORKBOOKS, err=True)
+        sys.exit(EXIT_FAILED)
+    settings = resolve_settings(files, config, overrides)
+    by_path = dict(zip(files, settings, strict=True))
+    batch = Batch(files=files, settings=settings, results=[])
+    after = None
+    if targets is not None:
+        after = annotator([target for _, target in targets], force, batch.written, batch.failures)
+    batch.results = run_check(files, progress, by_path.__getitem__, after, jobs)
+    return batch
+
+
+def run_check(
+    paths: list[Path],
+    progress: bool | None,
+    settings: Callable[[Path], Settings] | None = None,
+    after: AfterCheck | None = None,
+    jobs: int | None = None,
+) -> list[FileReport]:
+    """pipeline.check_files in `jobs` processes (default: pipeline.default_jobs), with a progress bar on
+    stderr for five or more files (or when asked)."""
+    jobs = jobs if jobs is not None else default_jobs(len(paths))
+    show = progress if progress is not None else len(paths) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
+    if not show:
+        return check_files(paths, settings, after=after, jobs=jobs)
+    from rich.progress import Progress
+
+    with Progress(transient=True, console=None) as bar:
+        task = bar.add_task("正在校验", total=len(paths))
+        return check_files(paths, settings, after=after, progress=lambda _path: bar.advance(task), jobs=jobs)
+
+
+def codes(values: tuple[str, ...]) -> tuple[str, ...] | None:
+    """`--select V05,H --select c04` → ("V05", "H", "C04"); None when the option was not given."""
+    if not values:
+        return None
+    codes = (code.strip().upper() for value in values for code in value.replace("，", ",").split(","))
+    return tuple(dict.fromkeys(code for code in codes if code))
+
+
+def overrides(
+    profile: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    strict: bool | None,
+    include_hidden: bool | None = None,
+) -> dict[str, Any]:
+    return {
+        "profile": profile,
+        "select": codes(select),
+        "ignore": codes(ignore),
+        "strict": strict,
+        "include_hidden": include_hidden,
+    }
+
+
+def exit_code(results: list[FileReport]) -> int:
+    if any(r.error for r in results):
+        return EXIT_FAILED
+    return EXIT_FOUND if Report(results).summary.errors else EXIT_OK
+
+
+def annotate_targets(paths: list[Path], out_dir: Path) -> list[tuple[Path, Path]]:
+    """(workbook, annotated copy) for each workbook to check, keeping subfolders of folder arguments.
+
+    Workbooks already inside OUT_DIR (the copies of an earlier run) are not searched out of folders.
+    """
+    from perfgoals_xl.files.write import annotated_name
+
+    out = out_dir.resolve()
+    pairs: list[tuple[Path, Path]] = []
+    for argument in paths:
+        if not argument.is_dir():
+            pairs.append((argument, out_dir / annotated_name(argument)))
+            continue
+        for found in find_workbooks([argument]):
+            if found.resolve().is_relative_to(out):
+                continue
+            pairs.append((found, out_dir / found.parent.relative_to(argument) / annotated_name(found)))
+    used: set[str] = set()
+    unique = []
+    for source, target in pairs:
+        candidate, number = target, 2
+        while str(candidate).casefold() in used:  # a.xls and a.xlsx, or the same name from two folders
+            candidate, number = target.with_name(f"{target.stem}({number}){target.suffix}"), number + 1
+        used.add(str(candidate).casefold())
+        unique.append((source, candidate))
+    return unique
+
+
+def annotator(targets: list[Path], force: bool, written: dict[int, Path], failures: list[str]) -> AfterCheck:
+    """Write the annotated copy of each file that has tables; unreadable files and write failures are skipped."""
+    from datetime import datetime
+
+    from perfgoals_xl.files.write import WriteError, annotate, plan_for
+
+    def after(index: int, workbook: Workbook | None, result: FileReport) -> None:
+        if workbook is None or result.error is not None:
+            return
+        target = targets[index]
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            failures.append(f"无法创建输出文件夹“{target.parent}”（{exc.strerror or exc}）。")
+            return
+        try:
+            plan = plan_for(workbook, result, checked_at=datetime.now())
+            written[index] = annotate(workbook.path, target, plan, workbook.grids, force=force)
+        except WriteError as exc:
+            failures.append(exc.message)
+
+    return after
