@@ -124,7 +124,9 @@ def test_jobs_give_the_serial_report_and_annotated_copies(tmp_path):
     parallel = run("check", str(folder), "--format", "json", "-j", "2", "--annotate", str(tmp_path / "标注"))
     assert parallel.returncode == serial.returncode == 2
     serial_files, parallel_files = json.loads(serial.stdout)["files"], json.loads(parallel.stdout)["files"]
-    assert [{**f, "annotated": None} for f in parallel_files] == [{**f, "annotated": None} for f in serial_files]
+    assert [{**f, "annotated": None} for f in parallel_files] == [
+        {**f, "annotated": None} for f in serial_files
+    ]
     copies = sorted(Path(f["annotated"]).name for f in parallel_files if f["annotated"])
     assert copies == [f"{index}号_校验.xlsx" for index in range(6)]
     refused = run("check", str(folder), "--jobs", "0")
