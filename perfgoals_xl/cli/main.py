@@ -4,6 +4,7 @@ file, and a demo on the bundled sample; `report` and `diff` live in cli/report.p
 from __future__ import annotations
 
 import dataclasses
+import io
 import sys
 from pathlib import Path
 
@@ -22,6 +23,28 @@ from perfgoals_xl.pipeline import check_workbook
 from perfgoals_xl.resources import resource_dirs
 
 DEMO_FOLDER = "perfgoals-demo"
+
+
+class EchoStream(io.StringIO):
+    """A text stream that hands what is written to click.echo in pieces of about 64 KB (click knows the
+    console's encoding; the whole report never sits in memory as one string)."""
+
+    PIECE = 1 << 16
+
+    def write(self, text: str) -> int:
+        written = super().write(text)
+        if self.tell() >= self.PIECE:
+            self.flush()
+        return written
+
+    def flush(self) -> None:
+        click.echo(self.getvalue(), nl=False)
+        self.seek(0)
+        self.truncate()
+
+    def __exit__(self, *exc: object) -> None:
+        self.flush()
+        super().__exit__(*exc)
 
 
 def sample_workbooks() -> list[Path]:
@@ -90,7 +113,8 @@ def check(
             if annotate_dir is not None
             else None
         )
-        write_json(Report(batch.results), click.get_text_stream("stdout"), annotated)
+        with EchoStream() as stream:
+            write_json(Report(batch.results), stream, annotated)
     else:
         click.echo(render_text(Report(batch.results), show_info=show_info))
         if written:
