@@ -127,8 +127,10 @@ class Grid:
     percent: frozenset[tuple[int, int]] = frozenset()
     visibility: Visibility = "visible"
     _merge_index: dict[tuple[int, int], MergedRange] = field(default_factory=dict, compare=False, repr=False)
+    _width: int = field(default=0, compare=False, repr=False)  # the longest row's length, counted once
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "_width", max((len(r) for r in self.rows), default=0))
         for merged in self.merges:
             for row in range(merged.top, merged.bottom + 1):
                 for col in range(merged.left, merged.right + 1):
@@ -148,8 +150,7 @@ class Grid:
 
     @property
     def last_col(self) -> int:
-        width = max((len(r) for r in self.rows), default=0)
-        return self.origin[1] + width - 1
+        return self.origin[1] + self._width - 1
 
     def value(self, row: int, col: int) -> CellValue:
         """The value written in this very cell (None inside a merge, except at its anchor)."""
@@ -180,6 +181,16 @@ class Grid:
         r, first = row - self.origin[0], self.origin[1]
         line = self.rows[r] if 0 <= r < len(self.rows) else ()
         return [(first + offset, value) for offset, value in enumerate(line) if value is not None]
+
+    def occupied(self, row: int) -> tuple[int, int] | None:
+        """The first and last column holding a value on this row; None when the row is empty."""
+        r = row - self.origin[0]
+        line = self.rows[r] if 0 <= r < len(self.rows) else ()
+        first = next((offset for offset, value in enumerate(line) if value is not None), None)
+        if first is None:
+            return None
+        last = next(offset for offset in range(len(line) - 1, -1, -1) if line[offset] is not None)
+        return self.origin[1] + first, self.origin[1] + last
 
 
 def window(grid: Grid, left: int, right: int) -> Grid:

@@ -71,19 +71,18 @@ def _sheet_grid(path: Path, book: object, name: str, scan: Scan, visibility: Vis
     if sheet.height * sheet.width > MAX_SHEET_CELLS:
         top, left = start[0] + 1, start[1] + 1
         raise sheet_too_large(path, name, (top, left, top + sheet.height - 1, left + sheet.width - 1))
-    rows = [
-        [
-            None
-            if v == ""
-            else _clean(v)
-            if v.__class__ is str and not v.isprintable()
-            else "#NUM!"  # `<v>inf</v>`, `<v>NaN</v>`, `<v>1e400</v>`: no Excel number, and no reader expects one
-            if v.__class__ is float and not isfinite(v)
-            else v
-            for v in line
-        ]
-        for line in sheet.to_python(skip_empty_area=True)
-    ]
+    rows = sheet.to_python(skip_empty_area=True)
+    for line in rows:  # in place: a second copy of a 1,000,000-row sheet would double the peak
+        for index, value in enumerate(line):
+            if value.__class__ is str:
+                if not value:
+                    line[index] = None
+                elif not value.isprintable():
+                    line[index] = _clean(value)
+            elif value.__class__ is float and not isfinite(value):
+                line[index] = (
+                    "#NUM!"  # `<v>inf</v>`, `<v>1e400</v>`: no Excel number, and no reader expects one
+                )
     origin = (start[0] + 1, start[1] + 1)
     for (row, col), text in scan.errors.get(name, {}).items():
         r, c = row - origin[0], col - origin[1]

@@ -324,10 +324,10 @@ CASES = [
         dangerous=True,
     ),
     Case(
-        "百万行.xlsx",
-        lambda p: bf.write_tall_xlsx(p, 1_000_000),
+        "千万格.xlsx",
+        lambda p: bf.write_tall_xlsx(p, 1_000_000, column=11),
         "too_large",
-        ("“明细”", "第 1,000,000 行", "H1000000"),
+        ("“明细”", "第 1,000,000 行", "K1000000", "11 列"),
         dangerous=True,
     ),
     Case("最远单元格.xlsx", _far_cell, "too_large", ("“远处”", "XFD1048576"), dangerous=True),
@@ -596,3 +596,35 @@ def test_a_merge_over_the_whole_sheet_is_refused_for_annotation(corpus, tmp_path
     result, _ = run_cli("check", str(folder / "整表合并.xlsx"), "--annotate", str(tmp_path / "标注"))
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     unchanged(folder, hashes)
+
+
+# --- huge but legitimate: checked whole, in bounded memory, each rule's findings capped ------------------------
+
+HUGE = {
+    "二十万行指标.xlsx": (lambda p: bf.write_long_block_xlsx(p, 200_000), {"V01", "V07"}),
+    "填充到底.xlsx": (lambda p: bf.write_filled_down_xlsx(p, 1_000_000), {"H05", "V02"}),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(HUGE))
+def test_a_huge_block_is_checked_whole_with_each_rule_capped(tmp_path, name):
+    """A 200,000-row block and a 三级 column filled down to row 1,000,000: read to the end in a child limited to
+    CHILD_MEMORY, each rule listing 50 findings and saying how many more there are."""
+    build, rules = HUGE[name]
+    path = build(tmp_path / name)
+    before = sha256(path)
+    result, _ = run_cli("check", str(path), "--format", "json", "--show-info")
+    assert result.returncode in (0, 1), result.stderr
+    entry = json.loads(result.stdout)["files"][0]
+    (table,) = entry["tables"]
+    last = 200_000 if name.startswith("二十万") else 1_000_000
+    assert table["range"].endswith(str(last)), table["range"]
+    assert table["unread_rows"] == []
+    for rule in rules:
+        listed = [f for f in entry["findings"] if f["rule"] == rule]
+        assert len(listed) == 51, (rule, len(listed))  # 50 listed and the one that says how many more
+        assert table["omitted"][rule] >= last - 100, table["omitted"]
+        assert f"同类问题另有 {table['omitted'][rule]} 处" in listed[-1]["message"]
+    assert len(entry["findings"]) <= 51 * len(table["omitted"]) + 50
+    assert sha256(path) == before

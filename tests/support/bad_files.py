@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -174,16 +174,47 @@ def write_table_xlsx(path: Path, sheet: str = "绩效目标表") -> Path:
 
 def write_tall_xlsx(path: Path, last_row: int, column: int = 1, sheet: str = "明细") -> Path:
     """The seed table on top, then one number per row in `column` down to `last_row` (streamed)."""
+    letter = column_letter(column)
+    return _write_seed_and_rows(path, sheet, last_row, lambda row: f'<c r="{letter}{row}"><v>{row}</v></c>')
+
+
+def write_long_block_xlsx(path: Path, last_row: int, sheet: str = "绩效目标表") -> Path:
+    """The seed table's indicator block continued down to `last_row` (a block pasted far too long): rows with
+    name, value and unit but no 指标值类型 (each one a V01 warning), under the block's last 二级."""
+    return _write_seed_and_rows(
+        path,
+        sheet,
+        last_row,
+        lambda row: (
+            f'<c r="D{row}" t="inlineStr"><is><t>排查整治第{row}处</t></is></c>'
+            f'<c r="E{row}"><v>{row % 97 + 1}</v></c><c r="F{row}" t="inlineStr"><is><t>处</t></is></c>'
+        ),
+    )
+
+
+def write_filled_down_xlsx(path: Path, last_row: int, sheet: str = "绩效目标表") -> Path:
+    """The seed table, its last 三级指标 filled down to `last_row` (a fill-down run to the sheet's end): each
+    such row a name without a value. The repeated text is one shared string, as Excel saves it."""
+    return _write_seed_and_rows(
+        path, sheet, last_row, lambda row: f'<c r="D{row}" t="s"><v>0</v></c>', strings=["群众满意度"]
+    )
+
+
+def _write_seed_and_rows(
+    path: Path, sheet: str, last_row: int, cells: Callable[[int], str], strings: Sequence[str] = ()
+) -> Path:
+    """The seed table on top, then a row of `cells(row)` on each row below it down to `last_row` (streamed)."""
     rows, merges = seed_table()
     head = sheet_xml(rows, merges).split("</sheetData>")
-    letter = column_letter(column)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
-        _package_frame(package, [sheet])
+        _package_frame(package, [sheet], shared_strings=bool(strings))
+        if strings:
+            package.writestr("xl/sharedStrings.xml", shared_strings_xml(strings))
         with package.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as stream:
             stream.write(head[0].encode())
             start, batch = len(rows) + 1, []
             for row in range(start, last_row + 1):
-                batch.append(f'<row r="{row}"><c r="{letter}{row}"><v>{row}</v></c></row>')
+                batch.append(f'<row r="{row}">{cells(row)}</row>')
                 if len(batch) == 50_000:
                     stream.write("".join(batch).encode())
                     batch = []
@@ -191,11 +222,16 @@ def write_tall_xlsx(path: Path, last_row: int, column: int = 1, sheet: str = "�
     return path
 
 
-def _package_frame(package: zipfile.ZipFile, names: Sequence[str]) -> None:
+def _package_frame(package: zipfile.ZipFile, names: Sequence[str], shared_strings: bool = False) -> None:
     overrides = "".join(
         f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{SHEET_TYPE}"/>'
         for i in range(1, len(names) + 1)
     )
+    if shared_strings:
+        overrides += (
+            '<Override PartName="/xl/sharedStrings.xml" ContentType='
+            '"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+        )
     package.writestr(
         "[Content_Types].xml",
         '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
@@ -213,6 +249,10 @@ def _package_frame(package: zipfile.ZipFile, names: Sequence[str]) -> None:
         f'<Relationship Id="rId{i}" Type="{REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
         for i in range(1, len(names) + 1)
     )
+    if shared_strings:
+        rels += (
+            f'<Relationship Id="rId{len(names) + 1}" Type="{REL}/sharedStrings" Target="sharedStrings.xml"/>'
+        )
     package.writestr(
         "xl/_rels/workbook.xml.rels",
         f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG_REL}">{rels}</Relationships>',

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from perfgoals_xl.core.grid import Grid
+from perfgoals_xl.core.grid import CellValue, Grid
 from perfgoals_xl.core.models import ANNUAL, MEDIUM_TERM
 from perfgoals_xl.core.reader.labels import EXPORT_ROLES, label_key, match_column_role, period_of
 from perfgoals_xl.core.vocab import canonical_level1, canonical_level2, clean
@@ -24,10 +24,13 @@ DETAIL_ROLES = ("unit", "operator", "weight", "explanation", "level1", "level2")
 MAX_CAPTION = 12  # a sub-caption (新罗区, 优) is short
 
 
-def header_columns(grid: Grid, row: int) -> dict[str, int] | None:
-    """Column roles (first occurrence each) when `row` is an indicator header row, else None."""
+def header_columns(
+    grid: Grid, row: int, cells: list[tuple[int, CellValue]] | None = None
+) -> dict[str, int] | None:
+    """Column roles (first occurrence each) when `row` (its `cells`, when at hand) is an indicator header
+    row, else None."""
     roles: dict[str, int] = {}
-    for col, value in grid.row_values(row):
+    for col, value in grid.row_values(row) if cells is None else cells:
         role = match_column_role(value)
         if role and role not in roles:
             roles[role] = col

@@ -69,7 +69,7 @@ def read_block(grid: Grid, layout: Layout, last_row: int, first_index: int) -> B
         if _is_footer(cells):
             result.used.add(row)
             continue
-        if _total_row(grid, layout, row):
+        if _total_row(grid, layout, row, cells[0][1]):
             result.used.add(row)
             result.totals.extend(_total(grid, layout, row, result.indicators, first_index))
             end = row
@@ -123,9 +123,8 @@ def _label_columns(layout: Layout) -> list[int]:
     return [c for c in (layout.label_column, *found) if c is not None]
 
 
-def _total_row(grid: Grid, layout: Layout, row: int) -> bool:
-    """合计/小计/总计 in a label column (一级, 二级, 三级 or the label column) or first on the row."""
-    first = grid.row_values(row)[0][1]
+def _total_row(grid: Grid, layout: Layout, row: int, first: object) -> bool:
+    """合计/小计/总计 in a label column (一级, 二级, 三级 or the label column) or `first` on the row."""
     cells = [first, *(grid.value(row, col) for col in _label_columns(layout))]
     return any(_is_total_label(value) for value in cells)
 

@@ -86,10 +86,15 @@ def _occupied_runs(grid: Grid) -> list[tuple[int, int]]:
     if width <= 0:
         return []
     used = bytearray(width + 1)
+    unseen = list(range(width))  # columns not yet found holding a value: a long block stops the walk early
     for line in grid.rows:
-        for offset, value in enumerate(line):
-            if value is not None:
+        found = [offset for offset in unseen if offset < len(line) and line[offset] is not None]
+        if found:
+            for offset in found:
                 used[offset] = 1
+            unseen = [offset for offset in unseen if not used[offset]]
+            if not unseen:
+                break
     bridged = bytearray(width + 1)  # bridged[i]: column i and i+1 are joined by a merge
     for merged in grid.merges:
         for col in range(max(merged.left, grid.first_col), min(merged.right, grid.last_col) + 1):
@@ -112,9 +117,9 @@ def _occupied_runs(grid: Grid) -> list[tuple[int, int]]:
 def _split_at_titles(grid: Grid, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Two titles on one row are two tables even when no empty column parts them."""
     cuts: set[int] = set()
-    for row in range(grid.first_row, grid.last_row + 1):
-        titles = [col for col, value in grid.row_values(row) if is_title(value)]
-        cuts.update(titles[1:])
+    for line in grid.rows:
+        titles = [offset for offset, value in enumerate(line) if value is not None and is_title(value)]
+        cuts.update(grid.first_col + offset for offset in titles[1:])
     if not cuts:
         return runs
     split: list[tuple[int, int]] = []
@@ -159,7 +164,7 @@ def row_kind(grid: Grid, row: int) -> RowKind | None:
         return "title"
     if len(values) <= MAX_PREAMBLE_CELLS and all(is_preamble_text(value) for value in values):
         return "preamble"
-    if header_columns(grid, row) is not None:
+    if header_columns(grid, row, cells) is not None:
         return "indicator_header"
     if any(_is_start_label(value) for value in values):
         return "start"

@@ -120,7 +120,8 @@ def _kind(title: Field | None, head: Head) -> str:
 def _account(grid: Grid, table: Table, used: set[int]) -> None:
     """Each non-empty row of the table not read as anything is listed (rule S10 reports it); the table's
     range is fitted to the cells it really uses."""
-    rows = [r for r in range(table.top, table.bottom + 1) if grid.row_values(r)]
+    spans = {r: span for r in range(table.top, table.bottom + 1) if (span := grid.occupied(r)) is not None}
+    rows = list(spans)
     table.unread_rows = [r for r in rows if r not in used]
     for row in table.unread_rows:
         col, value = grid.row_values(row)[0]
@@ -130,10 +131,10 @@ def _account(grid: Grid, table: Table, used: set[int]) -> None:
             ReaderNote("S10", "warning", Loc(row=row, col=col), f"第 {row} 行{preview}未能识别，未参与校验")
         )
     table.bottom = rows[-1] if rows else table.top
-    cols = [col for row in rows for col, _ in grid.row_values(row)]
     merged_right = [m.right for m in grid.merges if table.top <= m.top <= table.bottom]
-    if cols:
-        table.left, table.right = min(cols), max(cols + merged_right)
+    if spans:
+        table.left = min(left for left, _ in spans.values())
+        table.right = max([right for _, right in spans.values()] + merged_right)
 
 
 def _describe_form(grid: Grid, table: Table, layouts: list[Layout]) -> None:

@@ -38,21 +38,22 @@ def _capped(current: Rule, pairs: Iterable[tuple[Table, Hit]], settings: Setting
     """The rule's findings, each once (column groups sharing a cell, 区域目标值, report it once), at most
     max_findings_per_rule per table; the rest counted into the table's `omitted` and said in one finding."""
     cap = settings.max_findings_per_rule
-    seen: dict[int, set[Finding]] = {}
+    seen: dict[int, set[tuple[int, int, str]]] = {}  # per table: (row, col, message) of the findings listed
     first_omitted: dict[int, Finding] = {}
     owners: dict[int, Table] = {}
     for table, hit in pairs:
-        finding = _finding(current, table, hit, settings)
+        key = (hit.at.row, hit.at.col, hit.message)
         listed = seen.setdefault(id(table), set())
         owners[id(table)] = table
-        if finding in listed:
+        if key in listed:
             continue
         if len(listed) < cap:
-            listed.add(finding)
-            yield finding
-        else:
+            listed.add(key)
+            yield _finding(current, table, hit, settings)
+        else:  # past the cap a hit is only counted: 200,000 Findings built to be dropped cost seconds
             table.omitted[current.id] = table.omitted.get(current.id, 0) + 1
-            first_omitted.setdefault(id(table), finding)
+            if id(table) not in first_omitted:
+                first_omitted[id(table)] = _finding(current, table, hit, settings)
     for key, first in first_omitted.items():
         count = owners[key].omitted[current.id]
         yield Finding(
