@@ -185,6 +185,7 @@ def clear(book: Book) -> Outcome:
 
 def rules_sheet(book: Book) -> Outcome:
     """规则说明: add (or refresh) a sheet listing the catalog, one row per rule, in one bulk write."""
+    from perfgoals_xl.core.cells import typed_rows
     from perfgoals_xl.excel.app import Outcome
 
     rows = rule_rows()
@@ -198,7 +199,7 @@ def rules_sheet(book: Book) -> Outcome:
         while name in names:  # the user has a sheet of that name: leave it alone
             name, number = f"{RULES_SHEET}{number}", number + 1
         sheet = book.sheets.add(name, after=book.sheets[len(names) - 1])
-    sheet.range("A1").value = rows
+    sheet.range("A1").value = typed_rows(rows)  # an example such as `-5` stays text
     sheet.range((1, 1), (1, len(RULES_HEADER))).font.bold = True
     from perfgoals_xl.excel.app import on_com
 
