@@ -16,8 +16,8 @@ from conftest import EXAMPLES, THREE_SHEETS
 from playwright.sync_api import expect
 from resubmission import write_resubmission
 
+from perfgoals_xl.core.provenance import SettingsInForce
 from perfgoals_xl.core.report import Report
-from perfgoals_xl.core.settings import Settings
 from perfgoals_xl.pipeline import check_file
 from perfgoals_xl.web.data import report_data
 from perfgoals_xl.web.page import render_page
@@ -138,7 +138,7 @@ def _many_files(tmp_path: Path, count: int) -> tuple[Path, list[str]]:
     data = report_data(
         Report(files),
         checked_at=datetime(2026, 12, 1, 9, 30),
-        settings=[Settings()],
+        settings=[SettingsInForce()],
         folders=[f"单位{i % 40:02d}" for i in range(count)],
     )
     units = []

@@ -27,6 +27,7 @@ from perfgoals_xl.files.write.style import (
     NOTE_AUTHOR,
     RESULT_WIDTHS,
     ROW_TINTS,
+    SUMMARY_CHARS_PER_LINE,
     display_width,
     fill,
 )
@@ -111,7 +112,8 @@ def _draw_results(book: OpenpyxlWorkbook, plan: Plan) -> None:
     ws.merge_cells(f"A1:{last_col}1")
     ws["A1"].font = Font(bold=True)
     ws["A1"].alignment = Alignment(wrap_text=True, vertical="center")
-    ws.row_dimensions[1].height = 36
+    lines = -(-display_width(plan.summary) // SUMMARY_CHARS_PER_LINE)
+    ws.row_dimensions[1].height = max(36, 16 * lines + 8)  # the settings said in it may wrap
 
     for col, label in enumerate(rows[1], 1):
         put(ws, 2, col, label)
