@@ -13,7 +13,7 @@ from excel_harness import run_handler
 from payloads import PAYLOADS, SHEET_PAYLOAD, assert_payloads_are_text, formulas, payload_workbook
 
 from perfgoals_xl.core.marks import RESULT_HEADER, RESULTS_SHEET
-from perfgoals_xl.excel import ribbon
+from perfgoals_xl.excel import app, ribbon
 from perfgoals_xl.excel.buttons import new_template_sheet, normalize_active_table
 from perfgoals_xl.excel.handlers import check_active_sheet, check_all_sheets
 from perfgoals_xl.excel.marks import hyperlink_formula
@@ -100,8 +100,26 @@ def test_totals_notes_and_marks_write_no_formula(book, tmp_path):
     assert any("由“计算合计”填入" in note for note in notes)  # notes are text by nature; none is a formula
 
 
-def test_rules_sheet_writes_text_as_text(book, tmp_path):
+@pytest.mark.parametrize("handler", [ribbon.rules_sheet, ribbon.settings])
+def test_rules_and_settings_sheets_write_text_as_text(handler, book, tmp_path):
     out = tmp_path / "out.xlsx"
-    _, actions, _ = run_handler(book, ribbon.rules_sheet, out)
+    _, actions, _ = run_handler(book, handler, out)
     assert_entries_typed(actions)
     assert formulas(out) == []
+
+
+def test_settings_sheet_keeps_a_path_and_values_as_text(book, tmp_path, monkeypatch):
+    folder = tmp_path / "=1+1"
+    folder.mkdir()
+    (folder / "perfgoals.toml").write_text("[thresholds]\nsatisfaction_floor = 85\n", encoding="utf-8")
+    monkeypatch.setattr(app, "book_path", lambda _book: folder / "表.xlsx")
+    out = tmp_path / "out.xlsx"
+    run_handler(book, ribbon.settings, out)
+    ws = openpyxl.load_workbook(out)[ribbon.SETTINGS_SHEET]
+    assert str(folder / "perfgoals.toml") in ws["A1"].value
+    row = next(r for r in ws.iter_rows() if r[0].value == "thresholds.satisfaction_floor")
+    assert [(c.value, c.data_type) for c in row] == [
+        ("thresholds.satisfaction_floor", "s"),
+        ("85", "s"),  # as written in perfgoals.toml, not turned into a number by Excel
+        ("80", "s"),
+    ]
