@@ -1,5 +1,5 @@
 """What a settings file loosened compared with the settings that would apply without it: rules switched off,
-severities lowered, thresholds loosened, another profile, hidden sheets no longer checked.
+severities lowered, thresholds loosened, another profile, hidden sheets no longer checked, fewer findings listed.
 
 A reviewer checks files sent in by units; a `perfgoals.toml` among them is data like the workbooks, and one
 that makes a table pass must be named (issue 17). The comparison is with the settings the lookup finds above
@@ -45,6 +45,7 @@ class Loosening:
     thresholds: tuple[str, ...] = ()  # `satisfaction_floor 80 → 0`
     profile: tuple[str, str] | None = None  # (before, after)
     hidden_skipped: bool = False  # hidden sheets were checked without the file, and are not with it
+    listed: tuple[int, int] | None = None  # findings listed (and marked) per rule and table: (before, after)
 
     @property
     def message(self) -> str:
@@ -61,6 +62,10 @@ class Loosening:
             parts.append(f"把口径从 {self.profile[0]} 改为 {self.profile[1]}")
         if self.hidden_skipped:
             parts.append("不再校验隐藏工作表")
+        if self.listed:
+            parts.append(
+                f"把每张表每条规则逐条列出（并标色、加批注）的问题数从 {self.listed[0]} 减为 {self.listed[1]}"
+            )
         return f"{self.where}中的设置文件“{self.path}”{'，'.join(parts)}"
 
 
@@ -74,8 +79,18 @@ def loosening(path: Path, settings: Settings, baseline: Settings, where: str) ->
         thresholds=_loosened_thresholds(settings.thresholds, baseline.thresholds),
         profile=(baseline.profile, settings.profile) if settings.profile != baseline.profile else None,
         hidden_skipped=baseline.include_hidden and not settings.include_hidden,
+        listed=(baseline.max_findings_per_rule, settings.max_findings_per_rule)
+        if settings.max_findings_per_rule < baseline.max_findings_per_rule
+        else None,
     )
-    loosened = found.rules_off or found.lowered or found.thresholds or found.profile or found.hidden_skipped
+    loosened = (
+        found.rules_off
+        or found.lowered
+        or found.thresholds
+        or found.profile
+        or found.hidden_skipped
+        or found.listed
+    )
     return found if loosened else None
 
 

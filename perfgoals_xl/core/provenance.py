@@ -130,6 +130,8 @@ def settings_line(in_force: SettingsInForce) -> str:
         parts.append("严格模式")
     if settings.include_hidden:
         parts.append("也校验隐藏工作表")
+    if settings.max_findings_per_rule != Settings().max_findings_per_rule:
+        parts.append(f"每表每条规则最多列出 {settings.max_findings_per_rule} 处")
     changed = changed_thresholds(settings.thresholds)
     if changed:
         parts.append(f"阈值 {'；'.join(changed)}")
@@ -156,6 +158,8 @@ def describe(in_force: SettingsInForce) -> str:
         parts.append("严格模式：开启，实践类（P）规则的警告按错误报告。")
     if settings.include_hidden:
         parts.append("隐藏工作表：也校验。")
+    if settings.max_findings_per_rule != Settings().max_findings_per_rule:
+        parts.append(f"每张表每条规则最多逐条列出 {settings.max_findings_per_rule} 处问题。")
     changed = changed_thresholds(settings.thresholds, long=True)
     parts.append(f"阈值调整：{'；'.join(changed)}。" if changed else "阈值均为默认值。")
     parts.extend(f"\n\n注意：{warning}。" for warning in in_force.warnings)
@@ -167,7 +171,7 @@ def settings_rows(in_force: SettingsInForce) -> list[list[object]]:
     and a 注意 row per warning."""
     settings, defaults = in_force.settings, Settings()
     rows: list[list[object]] = [[f"{settings_line(in_force)}"], ["设置项", "当前取值", "默认值"]]
-    for name in ("profile", "select", "ignore", "severity", "strict", "include_hidden"):
+    for name in (name for name in Settings.model_fields if name != "thresholds"):
         rows.append([name, toml_value(getattr(settings, name)), toml_value(getattr(defaults, name))])
     for name in Thresholds.model_fields:
         now, default = getattr(settings.thresholds, name), getattr(defaults.thresholds, name)

@@ -121,6 +121,7 @@ def settings_json(in_force: SettingsInForce | None) -> dict[str, Any] | None:
         "severity": dict(settings.severity),
         "strict": settings.strict,
         "include_hidden": settings.include_hidden,
+        "max_findings_per_rule": settings.max_findings_per_rule,
         "thresholds": {  # only those that differ from the defaults
             name: _plain(getattr(settings.thresholds, name))
             for name in Thresholds.model_fields

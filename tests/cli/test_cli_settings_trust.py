@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -112,3 +113,32 @@ def test_totals_names_a_loosened_tolerance_and_takes_isolated(submitted):
     assert "放宽了阈值（money_tolerance 0.005 → 1000000）" in result.stderr and "--isolated" in result.stderr
     isolated = run("totals", str(workbook), "--isolated", home=home)
     assert isolated.stderr == ""
+
+
+def test_the_web_report_says_it_and_takes_isolated(submitted, tmp_path):
+    home, workbook, config = submitted
+    page = tmp_path / "报告.html"
+    result = run("report", str(workbook.parents[1]), "-o", str(page), home=home)
+    assert result.returncode == 0 and "--isolated" in result.stderr
+    meta = _embedded(page)["meta"]
+    assert f"设置：配置文件“{config}”；口径 hunan-2026；不启用 H、V、C、S" in meta
+    assert f"注意：报送文件夹中的设置文件“{config}”关闭了 {len(RULES)} 条规则（全部规则）。" in meta
+    isolated = run("report", str(workbook.parents[1]), "-o", str(page), "--isolated", home=home)
+    assert isolated.returncode == 1 and isolated.stderr == ""
+    assert (
+        "设置：默认设置（--isolated：不查找设置文件）；口径 hunan-2026；全部规则" in _embedded(page)["meta"]
+    )
+
+
+def test_diff_takes_isolated(submitted):
+    home, workbook, _ = submitted
+    result = run("diff", str(workbook), str(workbook), "--isolated", "--format", "json", home=home)
+    assert result.returncode == 1 and result.stderr == ""  # the sample's errors, as checked without the file
+    assert json.loads(result.stdout)["findings"]["remaining"]
+
+
+def _embedded(page: Path) -> dict:
+    text = page.read_text(encoding="utf-8")
+    match = re.search(r'<script type="application/json" id="pg-data">(.*?)</script>', text, re.S)
+    assert match, "the page carries its data"
+    return json.loads(match[1])

@@ -151,6 +151,13 @@ def test_lowered_severities_loosened_thresholds_profile_and_hidden_sheets():
     assert loosening(Path("x"), Settings(), Settings(), CHECKED_TREE) is None
 
 
+def test_listing_fewer_findings_per_rule_is_loosening():
+    found = loosening(Path("x"), Settings(max_findings_per_rule=1), Settings(), CHECKED_TREE)
+    assert found is not None and found.listed == (50, 1)
+    assert "把每张表每条规则逐条列出（并标色、加批注）的问题数从 50 减为 1" in found.message
+    assert loosening(Path("x"), Settings(max_findings_per_rule=80), Settings(), CHECKED_TREE) is None
+
+
 def test_goal_min_chars_loosens_only_from_every_goal_towards_short_ones():
     def loosened(now: int, before: int) -> bool:
         return bool(
@@ -244,8 +251,16 @@ def test_settings_rows_list_every_setting_beside_its_default(tmp_path):
     rows = settings_rows(SettingsInForce(Settings(ignore=("V11",))))
     assert rows[1] == ["设置项", "当前取值", "默认值"]
     names = [row[0] for row in rows[2:]]
-    assert names[:6] == ["profile", "select", "ignore", "severity", "strict", "include_hidden"]
-    assert names[6:] == [f"thresholds.{name}" for name in Thresholds.model_fields]
+    assert names[:7] == [
+        "profile",
+        "select",
+        "ignore",
+        "severity",
+        "strict",
+        "include_hidden",
+        "max_findings_per_rule",
+    ]
+    assert names[7:] == [f"thresholds.{name}" for name in Thresholds.model_fields]
     assert ["ignore", '["V11"]', "[]"] in rows
 
 
@@ -275,6 +290,7 @@ def test_reports_say_the_settings_and_the_warning(tmp_path):
         "severity": {},
         "strict": False,
         "include_hidden": False,
+        "max_findings_per_rule": 50,
         "thresholds": {},
         "overrides": {},
         "warnings": in_force.warnings,
