@@ -264,9 +264,9 @@ def _add_lists(wb: Any) -> None:
     lists = wb.create_sheet(LISTS_SHEET)
     lists.sheet_state = "hidden"
     for col, (level1, level2s) in enumerate(HIERARCHY.items(), 1):
-        lists.cell(row=1, column=col, value=level1)
+        put(lists, 1, col, level1)
         for row, level2 in enumerate(level2s, 2):
-            lists.cell(row=row, column=col, value=level2)
+            put(lists, row, col, level2)
         letter = column_letter(col)
         ref = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(level2s) + 1}"
         wb.defined_names[level1] = DefinedName(level1, attr_text=ref)
