@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from perfgoals_xl.core.check import check_grids, hidden_note, skipped_sheets, unreadable_note
+from perfgoals_xl.core.config import ConfigError
+from perfgoals_xl.core.provenance import SettingsInForce
 from perfgoals_xl.core.report import FileError, FileReport
 from perfgoals_xl.core.settings import Settings
 from perfgoals_xl.files.errors import ReadError
@@ -41,7 +43,8 @@ def check_workbook(path: Path, settings: Settings | None = None) -> tuple[Workbo
 
 
 AfterCheck = Callable[[int, "Workbook | None", FileReport], None]
-SettingsFor = Settings | Callable[[Path], Settings] | None
+OneSettings = Settings | SettingsInForce  # SettingsInForce: the report carries it too
+SettingsFor = OneSettings | Callable[[Path], OneSettings] | None
 Checked = tuple["Workbook | None", FileReport]
 
 PARALLEL_MIN_FILES = 50  # below this, starting worker processes costs more than it saves
@@ -63,25 +66,46 @@ def check_files(
     progress: Callable[[Path], None] | None = None,
     jobs: int = 1,
 ) -> list[FileReport]:
-    """Check each file — the one batch loop. `settings` is one Settings for all or a function giving each file
-    its own; `after(index, workbook, report)` runs while the file's Grids are at hand (annotated copies);
-    a fault of ours in one file becomes that file's `internal` error, never the batch's end. With `jobs` > 1
-    the files are checked in that many worker processes; the reports come back in the order of `paths`, the
-    same as the serial run's."""
-    each = [settings(path) if callable(settings) else settings for path in paths]
+    """Check each file — the one batch loop. `settings` is one Settings (or SettingsInForce, which the report
+    then carries) for all, or a function giving each file its own; a ConfigError it raises becomes that file's
+    `settings` error. `after(index, workbook, report)` runs while the file's Grids are at hand (annotated
+    copies); a fault of ours in one file becomes that file's `internal` error, never the batch's end. With
+    `jobs` > 1 the files are checked in that many worker processes; the reports come back in the order of
+    `paths`, the same as the serial run's."""
+    each = [_settings_of(path, settings) for path in paths]
+    todo = [
+        (path, chosen)
+        for path, chosen in zip(paths, each, strict=True)
+        if not isinstance(chosen, ConfigError)
+    ]
+    plain = [chosen.settings if isinstance(chosen, SettingsInForce) else chosen for _, chosen in todo]
+    todo_paths = [path for path, _ in todo]
     runs = (
-        _in_workers(paths, each, jobs, after is not None)
-        if jobs > 1 and len(paths) > 1
-        else _here(paths, each)
+        _in_workers(todo_paths, plain, jobs, after is not None)
+        if jobs > 1 and len(todo_paths) > 1
+        else _here(todo_paths, plain)
     )
     reports = []
-    for index, (path, (workbook, report)) in enumerate(zip(paths, runs, strict=True)):
+    for index, (path, chosen) in enumerate(zip(paths, each, strict=True)):
+        if isinstance(chosen, ConfigError):  # a broken settings file stops only the workbooks it applies to
+            workbook, report = None, FileReport(str(path), FileError(code="settings", message=chosen.message))
+        else:
+            workbook, report = next(runs)
+            report.settings = chosen if isinstance(chosen, SettingsInForce) else None
         if after is not None:
             after(index, workbook, report)
         reports.append(report)
         if progress is not None:
             progress(path)
     return reports
+
+
+def _settings_of(path: Path, settings: SettingsFor) -> OneSettings | ConfigError | None:
+    """The file's settings, or the ConfigError that says why its settings file cannot be used."""
+    try:
+        return settings(path) if callable(settings) else settings
+    except ConfigError as exc:
+        return exc
 
 
 def _here(paths: list[Path], settings: list[Settings | None]) -> Iterator[Checked]:

@@ -13,14 +13,17 @@ import click
 
 from perfgoals_xl.cli import EXIT_FAILED, EXIT_FOUND, EXIT_OK
 from perfgoals_xl.core.config import ConfigError, load_settings
+from perfgoals_xl.core.provenance import SettingsInForce, resolve
 from perfgoals_xl.core.report import FileReport, Report
-from perfgoals_xl.core.settings import PROFILES, Settings
+from perfgoals_xl.core.settings import PROFILES
 from perfgoals_xl.files.find import find_workbooks
 from perfgoals_xl.files.read import Workbook
 from perfgoals_xl.pipeline import AfterCheck, check_files, default_jobs
 
 PROGRESS_MIN_FILES = 5
 INCLUDE_HIDDEN_HELP = "也校验隐藏和深度隐藏的工作表（默认跳过，报告中以提示 S10 列出）。"
+ISOLATED_HELP = "不查找任何设置文件（perfgoals.toml、pyproject.toml、~/perfgoals.toml），只用默认设置、--config 和命令行参数。"
+ISOLATED_HINT = "报告已按它校验；如不应采用，请加 --isolated 重新校验"
 NO_WORKBOOKS = "没有找到可校验的工作簿文件（.xlsx/.xlsm/.xls/.xlsb/.ods）。"
 
 
@@ -52,6 +55,7 @@ def settings_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 default=None,
                 help="使用此配置文件，不再查找 perfgoals.toml / pyproject.toml。",
             ),
+            click.option("--isolated", is_flag=True, help=ISOLATED_HELP),
         ]
     ):
         command = option(command)
@@ -86,12 +90,15 @@ def annotate_options(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
+Resolved = SettingsInForce | ConfigError  # a file's settings, or why its settings file cannot be used
+
+
 @dataclass
 class Batch:
     """What a batch did: each file checked (in order), its settings, the copies written and what failed."""
 
     files: list[Path]
-    settings: list[Settings]
+    settings: list[Resolved]
     results: list[FileReport]
     written: dict[int, Path] = field(default_factory=dict)  # index of the file → its annotated copy
     failures: list[str] = field(default_factory=list)  # copies that could not be written, said in Chinese
@@ -101,14 +108,58 @@ class Batch:
         return EXIT_FAILED if self.failures else exit_code(self.results)
 
 
-def resolve_settings(files: list[Path], config: Path | None, overrides: dict[str, Any]) -> list[Settings]:
-    """Each file's settings (its nearest perfgoals.toml, the flags winning); a bad settings file ends the
-    command with its message (exit 2)."""
+def resolve_settings(
+    files: list[Path],
+    config: Path | None,
+    overrides: dict[str, Any],
+    *,
+    isolated: bool = False,
+    trees: list[Path] | None = None,
+) -> list[Resolved]:
+    """Each file's settings in force (its nearest perfgoals.toml, the flags winning; none with `isolated`), a
+    settings file found inside `trees` (the folders checked) compared with those above it. A bad `--config` or
+    flag ends the command (exit 2); a bad settings file found by the lookup is that file's ConfigError (its
+    workbooks get a `settings` error, the others are checked). Both kinds of message, and each warning about a
+    settings file that loosened the check, are said on stderr once."""
     try:
-        return [load_settings(path, config, overrides)[0] for path in files]
+        load_settings(None, config, overrides, isolated=True)  # --config and the flags: wrong for every file
     except ConfigError as exc:
         click.echo(exc.message, err=True)
         sys.exit(EXIT_FAILED)
+    trees = trees if trees is not None else [path.parent for path in files]
+    found: list[Resolved] = []
+    for path in files:
+        try:
+            found.append(resolve(path, config=config, overrides=overrides, isolated=isolated, trees=trees))
+        except ConfigError as exc:
+            found.append(exc)
+    said: set[str] = set()
+    for entry in found:
+        loosened = isinstance(entry, SettingsInForce)
+        for message in entry.warnings if loosened else [entry.message]:
+            if message not in said:
+                said.add(message)
+                click.echo(f"警告：{message}；{ISOLATED_HINT}" if loosened else message, err=True)
+    return found
+
+
+def settings_by_path(files: list[Path], settings: list[Resolved]) -> Callable[[Path], SettingsInForce]:
+    """For pipeline.check_files: each file's settings; a file whose settings file is broken raises its
+    ConfigError, which becomes that file's `settings` error."""
+    by_path = dict(zip(files, settings, strict=True))
+
+    def settings_for(path: Path) -> SettingsInForce:
+        entry = by_path[path]
+        if isinstance(entry, ConfigError):
+            raise entry
+        return entry
+
+    return settings_for
+
+
+def checked_trees(paths: list[Path]) -> list[Path]:
+    """The folders being checked: each folder given, and the folder of each file given."""
+    return [path if path.is_dir() else path.parent for path in paths]
 
 
 def run_batch(
@@ -120,6 +171,7 @@ def run_batch(
     force: bool = False,
     progress: bool | None = None,
     jobs: int | None = None,
+    isolated: bool = False,
 ) -> Batch:
     """Find, check (and annotate) every workbook of `paths`; no workbook at all ends the command (exit 2)."""
     targets = annotate_targets(paths, annotate_dir) if annotate_dir is not None else None
@@ -127,20 +179,19 @@ def run_batch(
     if not files:
         click.echo(NO_WORKBOOKS, err=True)
         sys.exit(EXIT_FAILED)
-    settings = resolve_settings(files, config, overrides)
-    by_path = dict(zip(files, settings, strict=True))
+    settings = resolve_settings(files, config, overrides, isolated=isolated, trees=checked_trees(paths))
     batch = Batch(files=files, settings=settings, results=[])
     after = None
     if targets is not None:
         after = annotator([target for _, target in targets], force, batch.written, batch.failures)
-    batch.results = run_check(files, progress, by_path.__getitem__, after, jobs)
+    batch.results = run_check(files, progress, settings_by_path(files, settings), after, jobs)
     return batch
 
 
 def run_check(
     paths: list[Path],
     progress: bool | None,
-    settings: Callable[[Path], Settings] | None = None,
+    settings: Callable[[Path], SettingsInForce] | None = None,
     after: AfterCheck | None = None,
     jobs: int | None = None,
 ) -> list[FileReport]:

@@ -10,7 +10,8 @@ import click
 
 from perfgoals_xl.cli import EXIT_FAILED, EXIT_FOUND, EXIT_OK
 from perfgoals_xl.core.check import HIDDEN_RULE
-from perfgoals_xl.core.config import ConfigError, load_settings
+from perfgoals_xl.core.config import ConfigError
+from perfgoals_xl.core.provenance import resolve
 from perfgoals_xl.core.specs import SpecFile
 from perfgoals_xl.core.totals import identities, render_text, to_json
 from perfgoals_xl.pipeline import check_workbook
@@ -25,20 +26,30 @@ from perfgoals_xl.templates.fill import FillError, fill, load_specs
     default=None,
     help="也计算隐藏和深度隐藏工作表中的表（默认跳过，并在标准错误输出中列出）。",
 )
-def totals(paths: tuple[Path, ...], output: str, include_hidden: bool | None) -> None:
+@click.option("--isolated", is_flag=True, help="不查找任何设置文件（perfgoals.toml 等），只用默认设置。")
+def totals(paths: tuple[Path, ...], output: str, include_hidden: bool | None, isolated: bool) -> None:
     """计算并核对合计：资金总额、按收入/支出性质分、项目支出与各项目表、资金来源、明细合计。
 
     每个等式列出左边、右边和差额。隐藏的工作表默认跳过（--include-hidden 也计算）。
+    被核对的文件夹中的设置文件放宽了金额误差等设置时，在标准错误输出中警告（--isolated 不查找设置文件）。
     退出码：0 全部一致；1 有不一致；2 文件无法读取。
     """
     rows, code = [], EXIT_OK
     tolerance = 0.005
+    trees = [path if path.is_dir() else path.parent for path in paths]
+    warned: set[str] = set()
     for path in paths:
         try:
-            settings = load_settings(path, overrides={"include_hidden": include_hidden})[0]
+            in_force = resolve(
+                path, overrides={"include_hidden": include_hidden}, isolated=isolated, trees=trees
+            )
         except ConfigError as exc:
             click.echo(exc.message, err=True)
             sys.exit(EXIT_FAILED)
+        for warning in set(in_force.warnings) - warned:
+            click.echo(f"警告：{warning}；如不应采用，请加 --isolated 重新核对", err=True)
+            warned.add(warning)
+        settings = in_force.settings
         tolerance = settings.thresholds.money_tolerance
         _, result = check_workbook(path, settings)
         if result.error is not None:

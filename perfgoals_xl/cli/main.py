@@ -17,6 +17,7 @@ from perfgoals_xl.cli.batch import annotate_options, jobs_option, overrides, run
 from perfgoals_xl.cli.commands import COMMANDS
 from perfgoals_xl.cli.report import COMMANDS as REPORT_COMMANDS
 from perfgoals_xl.cli.serve import serve
+from perfgoals_xl.core.provenance import SettingsInForce
 from perfgoals_xl.core.render import render_text, write_json
 from perfgoals_xl.core.report import Report
 from perfgoals_xl.pipeline import check_workbook
@@ -82,13 +83,16 @@ def check(
     strict: bool | None,
     include_hidden: bool | None,
     config: Path | None,
+    isolated: bool,
     annotate_dir: Path | None,
     force: bool,
 ) -> None:
     """校验工作簿文件或文件夹（递归查找 .xlsx/.xlsm/.xls/.xlsb/.ods）。
 
     设置按文件查找：工作簿所在文件夹及其上级文件夹中最近的 perfgoals.toml（或含 [tool.perfgoals] 的
-    pyproject.toml），都没有时用 ~/perfgoals.toml；命令行参数优先。
+    pyproject.toml），都没有时用 ~/perfgoals.toml；命令行参数优先。报告开头列出所用的设置及其来源；
+    被校验的文件夹中的设置文件关闭了规则、调低了严重程度或放宽了阈值时，在标准错误输出和报告末尾警告。
+    加 --isolated 不查找任何设置文件（只用默认设置、--config 和命令行参数），适合审核报送的文件。
 
     隐藏和深度隐藏的工作表默认不校验，报告中以提示 S10 列出；加 --include-hidden 也校验它们。
 
@@ -101,6 +105,7 @@ def check(
         list(paths),
         overrides(profile, select, ignore, strict, include_hidden),
         config,
+        isolated=isolated,
         annotate_dir=annotate_dir,
         force=force,
         progress=progress,
@@ -178,6 +183,8 @@ def demo(show_info: bool) -> None:
         sys.exit(EXIT_FAILED)
     click.echo("示例：株洲市渌口区人民政府办公室 2026 年绩效目标表（两张项目表、一张部门整体表）\n")
     checked = [check_workbook(path) for path in samples]
+    for _, result in checked:
+        result.settings = SettingsInForce()  # the demo looks up no settings file: the defaults, said so
     shown = [dataclasses.replace(result, path=Path(result.path).name) for _, result in checked]
     click.echo(render_text(Report(shown), show_info=show_info))
 

@@ -15,16 +15,19 @@ from perfgoals_xl.cli import EXIT_FAILED, EXIT_FOUND, EXIT_OK
 from perfgoals_xl.cli.batch import (
     NO_WORKBOOKS,
     annotate_options,
+    checked_trees,
     jobs_option,
     overrides,
     resolve_settings,
     run_batch,
     run_check,
+    settings_by_path,
     settings_options,
 )
 from perfgoals_xl.core.diff import Diff, compare_files, diff_reports
 from perfgoals_xl.core.diff_render import render_text, to_json
 from perfgoals_xl.core.match import pair_files
+from perfgoals_xl.core.provenance import SettingsInForce
 from perfgoals_xl.core.report import FileReport, Report
 from perfgoals_xl.core.settings import Settings
 from perfgoals_xl.files.find import WORKBOOK_SUFFIXES, find_workbooks
@@ -51,15 +54,18 @@ def _write_page(text: str, out: Path) -> None:
         sys.exit(EXIT_FAILED)
 
 
-def _check_side(path: Path, options: dict, config: Path | None) -> tuple[list[FileReport], list[Settings]]:
-    """One side of a comparison checked: a workbook, or every workbook of a folder (with their settings)."""
+def _check_side(
+    path: Path, options: dict, config: Path | None, isolated: bool
+) -> tuple[list[FileReport], list[SettingsInForce]]:
+    """One side of a comparison checked: a workbook, or every workbook of a folder (with the settings of those
+    whose settings file could be read)."""
     files = find_workbooks([path])
     if not files:
         click.echo(f"“{path}”中{NO_WORKBOOKS.removeprefix('没有找到')}", err=True)
         sys.exit(EXIT_FAILED)
-    settings = resolve_settings(files, config, options)
-    by_path = dict(zip(files, settings, strict=True))
-    return run_check(files, None, by_path.__getitem__), settings
+    settings = resolve_settings(files, config, options, isolated=isolated, trees=checked_trees([path]))
+    reports = run_check(files, None, settings_by_path(files, settings))
+    return reports, [s for s in settings if isinstance(s, SettingsInForce)]
 
 
 @click.command()
@@ -90,6 +96,7 @@ def report(
     strict: bool | None,
     include_hidden: bool | None,
     config: Path | None,
+    isolated: bool,
     annotate_dir: Path | None,
     force: bool,
 ) -> None:
@@ -109,11 +116,18 @@ def report(
     checked_at = datetime.now()
     options = overrides(profile, select, ignore, strict, include_hidden)
     batch = run_batch(
-        list(paths), options, config, annotate_dir=annotate_dir, force=force, progress=progress, jobs=jobs
+        list(paths),
+        options,
+        config,
+        annotate_dir=annotate_dir,
+        force=force,
+        progress=progress,
+        jobs=jobs,
+        isolated=isolated,
     )
     earlier = None
     if previous is not None:
-        before = _check_side(previous, options, config)[0]
+        before = _check_side(previous, options, config, isolated)[0]
         earlier = [None] * len(batch.results)
         for o, n in pair_files(before, batch.results):
             if o is not None and n is not None:
@@ -127,7 +141,7 @@ def report(
     data = report_data(
         Report(batch.results),
         checked_at=checked_at,
-        settings=batch.settings,
+        settings=Report(batch.results).settings,
         folders=[path.parent.name or str(path.parent) for path in batch.files],
         annotated=annotated,
         previous=earlier,
@@ -179,6 +193,7 @@ def diff_command(
     strict: bool | None,
     include_hidden: bool | None,
     config: Path | None,
+    isolated: bool,
 ) -> None:
     """比较两次报送：OLD 和 NEW 为工作簿或文件夹（文件夹中的文件按表名和种类、再按文件名对应）。
 
@@ -192,9 +207,11 @@ def diff_command(
         sys.exit(EXIT_FAILED)
     checked_at = datetime.now()
     options = overrides(profile, select, ignore, strict, include_hidden)
-    before = _check_side(old, options, config)[0]
-    after, settings = _check_side(new, options, config)
-    tolerance = settings[0].thresholds.money_tolerance
+    before = _check_side(old, options, config, isolated)[0]
+    after, settings = _check_side(new, options, config, isolated)
+    tolerance = (
+        settings[0].settings.thresholds.money_tolerance if settings else Settings().thresholds.money_tolerance
+    )
     result = diff_reports(before, after, str(old), str(new), tolerance)
     if output == "html":
         _write_page(render_page(diff_data(result, checked_at=checked_at, settings=settings)), out)  # type: ignore[arg-type]

@@ -17,9 +17,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from perfgoals_xl.core.errors import PerfgoalsError
-from perfgoals_xl.core.models import SEVERITY_NAMES
 from perfgoals_xl.core.rules import RULES
-from perfgoals_xl.core.settings import PROFILES, Settings, Thresholds
+from perfgoals_xl.core.settings import Settings
 
 CONFIG_NAME = "perfgoals.toml"
 PYPROJECT_NAME = "pyproject.toml"
@@ -44,27 +43,42 @@ def clear_cache() -> None:
 
 
 def load_settings(
-    workbook: Path | None, config: Path | None = None, overrides: dict[str, Any] | None = None
+    workbook: Path | None,
+    config: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    *,
+    isolated: bool = False,
 ) -> tuple[Settings, Path | None]:
     """The settings for this workbook and the file they came from (None = defaults), overrides applied.
 
     `workbook` None (an unsaved workbook) skips the folder lookup: only `~/perfgoals.toml` is considered.
+    `isolated` (`--isolated`) looks up no file at all: the defaults, `config` and the overrides only.
     `overrides` keys: profile, select, ignore, strict, severity, include_hidden; None means "not given".
     """
     if config is not None:
         path: Path | None = config.absolute()
         if not path.is_file():
             raise ConfigError(f"配置文件“{path}”不存在")
-        settings = _read_required(path)
     else:
-        path = find_config(workbook) if workbook is not None else None
-        if path is None:
-            home = Path.home() / CONFIG_NAME
-            path = home if home.is_file() else None
-        settings = _read_required(path) if path is not None else Settings()
+        path = None if isolated else discover(workbook)
+    settings = _read_required(path) if path is not None else Settings()
     if overrides:
         settings = apply_overrides(settings, overrides)
     return settings, path
+
+
+def discover(folder_or_workbook: Path | None) -> Path | None:
+    """The settings file a lookup from here finds: the closest one at or above it, else `~/perfgoals.toml`."""
+    path = find_config(folder_or_workbook) if folder_or_workbook is not None else None
+    if path is None:
+        home = home_config()
+        path = home if home.is_file() else None
+    return path
+
+
+def home_config() -> Path:
+    """`~/perfgoals.toml`: the user's own settings, used when no folder above a workbook has any."""
+    return Path.home() / CONFIG_NAME
 
 
 def find_config(workbook: Path) -> Path | None:
@@ -121,8 +135,13 @@ def _read(path: Path) -> Settings | None:
     return cached[1]
 
 
+MAX_CONFIG_BYTES = 1_000_000  # a settings file is a few lines; anything this large is not one
+
+
 def _parse(path: Path) -> Settings | None:
     try:
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"配置文件“{path}”过大（超过 1 MB），不像是设置文件，未读取")
         text = path.read_bytes().decode("utf-8-sig")  # Notepad saves UTF-8 with a BOM
     except UnicodeDecodeError:
         raise ConfigError(f"配置文件“{path}”应使用 UTF-8 编码保存（当前不是 UTF-8，可能是 GBK）") from None
@@ -340,47 +359,6 @@ def apply_overrides(settings: Settings, overrides: dict[str, Any]) -> Settings:
     if problems:
         raise ConfigError(f"{CLI_ORIGIN}：{'；'.join(problems)}")
     return result
-
-
-def describe_source(settings: Settings, path: Path | None) -> str:
-    """One Chinese paragraph: where the active settings come from and how they differ from the defaults."""
-    if path is None:
-        source = "未找到设置文件（perfgoals.toml 或含 [tool.perfgoals] 的 pyproject.toml），使用默认设置（命令行参数优先）。"
-    elif path.name == PYPROJECT_NAME:
-        source = f"当前设置来自“{path}”中的 [tool.perfgoals] 节（命令行参数优先）。"
-    else:
-        source = f"当前设置来自配置文件“{path}”（命令行参数优先）。"
-    parts = [source, f"口径：{settings.profile}，{PROFILES[settings.profile]}。"]
-    if settings.select:
-        parts.append(f"只启用：{'、'.join(settings.select)}。")
-    else:
-        parts.append("启用全部规则。")
-    if settings.ignore:
-        parts.append(f"不启用：{'、'.join(settings.ignore)}。")
-    if settings.severity:
-        changes = "、".join(
-            f"{rule_id} 改为{SEVERITY_NAMES[sev]}" for rule_id, sev in settings.severity.items()
-        )
-        parts.append(f"严重程度调整：{changes}。")
-    if settings.strict:
-        parts.append("严格模式：开启，实践类（P）规则的警告按错误报告。")
-    if settings.include_hidden:
-        parts.append("隐藏工作表：也校验。")
-    changed = _changed_thresholds(settings.thresholds)
-    parts.append(f"阈值调整：{'；'.join(changed)}。" if changed else "阈值均为默认值。")
-    return "".join(parts)
-
-
-def _changed_thresholds(thresholds: Thresholds) -> list[str]:
-    defaults = Thresholds()
-    changed = []
-    for name, field in Thresholds.model_fields.items():
-        value, default = getattr(thresholds, name), getattr(defaults, name)
-        if value != default:
-            label = (field.description or "").split("（")[0]
-            shown = f"共 {len(default)} 项" if isinstance(default, tuple) else toml_value(default)
-            changed.append(f"{name} = {toml_value(value)}（{label}，默认 {shown}）")
-    return changed
 
 
 def toml_value(value: Any) -> str:

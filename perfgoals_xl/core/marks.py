@@ -3,7 +3,8 @@
 - a conditional-format fill over each offending row block of a table (error / warning colour), whose formula
   carries a marker, so the user's own fills are never touched and clearing deletes only our rules;
 - a note (批注) on the offending cell — the top-left cell of a merged range — starting with NOTE_PREFIX;
-- a 校验结果 sheet: a summary line, then one row per finding with a link to its cell (notes do not print) —
+- a 校验结果 sheet: a summary line (counts, the settings in force and where they came from, any warning about
+  them), then one row per finding with a link to its cell (notes do not print) —
   except a cell on a hidden sheet (Excel cannot go there: the link would do nothing);
 - hidden defined names `_pg_marks_N` / `_pg_notes_N`, each a union of areas on one sheet, recording what we
   marked, so 清除标记 removes exactly that even after the user inserted rows (Excel moves the names).
@@ -18,6 +19,7 @@ from datetime import datetime
 
 from perfgoals_xl.core.grid import address, parse_address
 from perfgoals_xl.core.models import SEVERITY_NAMES, Severity, Table
+from perfgoals_xl.core.provenance import SettingsInForce, settings_line
 from perfgoals_xl.core.report import Finding
 
 NOTE_PREFIX = "【绩效校验】"
@@ -102,15 +104,19 @@ def plan_marks(
     checked_at: datetime,
     anchor: Anchor | None = None,
     hidden_sheets: Iterable[str] = (),
+    settings: SettingsInForce | None = None,
 ) -> Plan:
     """Blocks, notes and result rows for these findings; `anchor` maps a cell to its merged range's top-left;
-    `hidden_sheets` are the workbook's hidden sheets (no link goes there)."""
+    `hidden_sheets` are the workbook's hidden sheets (no link goes there); `settings`, those in force, are
+    said in the summary line with any warning about them."""
     anchor = anchor or (lambda _sheet, row, col: (row, col))
     marked = [f for f in findings if f.severity != "info"]
     summary = (
         f"校验时间：{checked_at:%Y-%m-%d %H:%M}　文件：{source}　表：{len(tables)} 张　"
         f"错误：{_count(findings, 'error')} 条　警告：{_count(findings, 'warning')} 条　提示：{_count(findings, 'info')} 条"
     )
+    if settings is not None:
+        summary += f"　{settings_line(settings)}" + "".join(f"　注意：{w}。" for w in settings.warnings)
     ordered = sorted(findings, key=lambda f: f.severity == "info")  # infos last, otherwise in sheet order
     return Plan(
         blocks=_blocks(tables, marked),

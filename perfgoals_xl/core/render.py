@@ -9,7 +9,9 @@ from typing import Any, TextIO
 
 from perfgoals_xl.core.check import HIDDEN_RULE
 from perfgoals_xl.core.models import KIND_TITLES, SEVERITY_NAMES, Field, Indicator, Table
+from perfgoals_xl.core.provenance import SettingsInForce, settings_line
 from perfgoals_xl.core.report import FileReport, Finding, Report
+from perfgoals_xl.core.settings import Thresholds
 
 JSON_VERSION = 1
 
@@ -96,16 +98,64 @@ def file_json(
         "error": {"code": error.code, "message": error.message} if error else None,
         "tables": tables if lazy else list(tables),
         "findings": findings if lazy else list(findings),
+        "settings": settings_json(result.settings),  # an addition to version 1: what it was checked with
     }
     if annotated is not False:
         entry["annotated"] = str(annotated) if annotated is not None else None
     return entry
 
 
+def settings_json(in_force: SettingsInForce | None) -> dict[str, Any] | None:
+    """The settings in force and where they came from (an addition to version 1)."""
+    if in_force is None:
+        return None
+    settings = in_force.settings
+    defaults = Thresholds()
+    return {
+        "sources": [str(in_force.source)] if in_force.source else [],
+        "origin": in_force.origin,
+        "isolated": in_force.isolated,
+        "profile": settings.profile,
+        "select": list(settings.select),
+        "ignore": list(settings.ignore),
+        "severity": dict(settings.severity),
+        "strict": settings.strict,
+        "include_hidden": settings.include_hidden,
+        "max_findings_per_rule": settings.max_findings_per_rule,
+        "thresholds": {  # only those that differ from the defaults
+            name: _plain(getattr(settings.thresholds, name))
+            for name in Thresholds.model_fields
+            if getattr(settings.thresholds, name) != getattr(defaults, name)
+        },
+        "overrides": {key: _plain(value) for key, value in in_force.overrides},
+        "warnings": in_force.warnings,
+    }
+
+
+def run_settings_json(report: Report) -> dict[str, Any] | None:
+    """The run's settings: those of every file when they are the same (`uniform`); otherwise the sources and
+    warnings of all, the other keys null — each file's own `settings` says what it was checked with."""
+    distinct = [settings_json(s) for s in report.settings]
+    if not distinct:
+        return None
+    if len(distinct) == 1:
+        return {**distinct[0], "uniform": True}
+    mixed: dict[str, Any] = dict.fromkeys(distinct[0])
+    mixed["sources"] = list(dict.fromkeys(p for d in distinct for p in d["sources"]))
+    mixed["warnings"] = list(dict.fromkeys(w for d in distinct for w in d["warnings"]))
+    mixed["isolated"] = any(d["isolated"] for d in distinct)
+    return {**mixed, "uniform": False}
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
 def to_json(report: Report) -> dict[str, Any]:
     """The `--format json` document; its keys are a contract other tools depend on."""
     return {
         "version": JSON_VERSION,
+        "settings": run_settings_json(report),  # an addition to version 1
         "files": [file_json(r) for r in report.files],
         "summary": summary_json(report),
     }
@@ -118,7 +168,12 @@ def write_json(report: Report, stream: TextIO, annotated: dict[int, Path | None]
         file_json(result, annotated.get(index) if annotated is not None else False, lazy=True)
         for index, result in enumerate(report.files)
     )
-    document = {"version": JSON_VERSION, "files": files, "summary": summary_json(report)}
+    document = {
+        "version": JSON_VERSION,
+        "settings": run_settings_json(report),
+        "files": files,
+        "summary": summary_json(report),
+    }
     for chunk in iter_json(document):
         stream.write(chunk)
     stream.write("\n")
@@ -171,10 +226,14 @@ def _table_line(index: int, table: Table) -> str:
 
 
 def render_text(report: Report, show_info: bool = False) -> str:
-    """The report a person reads: per file its tables, then errors and warnings with cell and message."""
-    lines: list[str] = []
+    """The report a person reads: the settings in force, per file its tables, then errors and warnings with
+    cell and message; the totals, and a warning for each settings file in the checked tree that loosened it."""
+    uniform = len(report.settings) == 1
+    lines: list[str] = [settings_line(report.settings[0]), ""] if uniform else []
     for result in report.files:
         lines.append(f"文件：{result.path}")
+        if result.settings is not None and not uniform:  # settings differ between folders: each says its own
+            lines.append(f"  {settings_line(result.settings)}")
         if result.error:
             lines.append(f"  无法校验：{result.error.message}")
             lines.append("")
@@ -197,6 +256,7 @@ def render_text(report: Report, show_info: bool = False) -> str:
         f"合计：{total.files} 个文件{unreadable}，{total.tables} 张表；"
         f"错误 {total.errors} 条，警告 {total.warnings} 条，提示 {total.infos} 条。"
     )
+    lines.extend(f"注意：{warning}。" for warning in report.warnings)
     return "\n".join(line.translate(CONTROLS) for line in lines)
 
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from perfgoals_xl.core.grid import address
 from perfgoals_xl.core.models import Severity, Table
+
+if TYPE_CHECKING:  # provenance reads settings files, which name rules, which report Findings
+    from perfgoals_xl.core.provenance import SettingsInForce
 
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
@@ -44,12 +48,14 @@ class FileError:
 
 @dataclass(slots=True)
 class FileReport:
-    """One workbook file: the tables read and the findings, or the error that kept it from being checked."""
+    """One workbook file: the tables read and the findings, or the error that kept it from being checked; and
+    the settings it was checked with (None: not said, e.g. its settings file could not be read)."""
 
     path: str
     error: FileError | None = None
     tables: list[Table] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    settings: SettingsInForce | None = None
 
     def count(self, severity: Severity) -> int:
         return count(self.findings, severity)
@@ -86,3 +92,17 @@ class Report:
     @property
     def summary(self) -> Summary:
         return Summary.of(self.files)
+
+    @property
+    def settings(self) -> list[SettingsInForce]:
+        """The distinct settings the files were checked with, in the order first used."""
+        distinct: list[SettingsInForce] = []
+        for report in self.files:
+            if report.settings is not None and report.settings not in distinct:  # equal, not hashable
+                distinct.append(report.settings)
+        return distinct
+
+    @property
+    def warnings(self) -> list[str]:
+        """Every settings warning once (a settings file in the checked tree that loosened the check)."""
+        return list(dict.fromkeys(w for s in self.settings for w in s.warnings))

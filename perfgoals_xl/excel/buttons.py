@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from perfgoals_xl.core.cells import typed_entry
 from perfgoals_xl.core.check import LISTS_SHEET
 from perfgoals_xl.core.grid import unique_sheet_name
 from perfgoals_xl.core.models import KIND_TITLES, Table
@@ -106,7 +107,7 @@ def _write_sheet(book: Any, ws: Any, after: Any, name: str) -> None:
     """The remote engine: values in one block, then merges, bold cells and column widths."""
     sheet = book.sheets.add(name, after=after)
     rows = [
-        [cell.value for cell in row]
+        [cell.value if cell.data_type == "f" else typed_entry(cell.value) for cell in row]  # text stays text
         for row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=ws.max_column)
     ]
     sheet.range("A1").value = rows

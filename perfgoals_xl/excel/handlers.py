@@ -7,8 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from perfgoals_xl.core.check import check_grids, hidden_note, skipped_sheets
-from perfgoals_xl.core.config import SEVERITY_NAMES, ConfigError, load_settings
+from perfgoals_xl.core.config import ConfigError
 from perfgoals_xl.core.marks import RESULTS_SHEET, Plan, plan_marks
+from perfgoals_xl.core.models import SEVERITY_NAMES
+from perfgoals_xl.core.provenance import BOOK_FOLDER, SettingsInForce, resolve
 from perfgoals_xl.core.settings import Settings
 from perfgoals_xl.excel import app
 from perfgoals_xl.excel.app import Outcome, alert, quiet
@@ -40,16 +42,26 @@ def clear_marks(book: Any) -> Outcome:
     return alert_outcome(book, Outcome(message, cleared=cleared))
 
 
-def settings_for(book: Any, settings: Settings | None) -> Settings:
-    """The settings given, else those of the workbook's folder (perfgoals.toml …); ConfigError if broken."""
-    return settings if settings is not None else load_settings(app.book_path(book))[0]
+def in_force_for(book: Any, settings: Settings | None) -> SettingsInForce:
+    """The settings given, else those of the workbook's folder (perfgoals.toml …) — a settings file beside the
+    workbook that switches rules off or loosens them is said (a warning); ConfigError if broken."""
+    if settings is not None:
+        return SettingsInForce(settings)
+    path = app.book_path(book)
+    return resolve(path, trees=[path.parent] if path else [], where=BOOK_FOLDER)
+
+
+def warnings_note(in_force: SettingsInForce) -> str:
+    """The closing alert's `注意：…` lines about the settings, or ""."""
+    return "".join(f"\n\n注意：{warning}。" for warning in in_force.warnings)
 
 
 def _check(
     book: Any, sheets: list[Any], settings: Settings | None, scope: str, include_hidden: bool | None = None
 ) -> Outcome:
     try:
-        settings = settings_for(book, settings)
+        in_force = in_force_for(book, settings)
+        settings = in_force.settings
         include = settings.include_hidden if include_hidden is None else include_hidden
         with quiet(book, "正在校验绩效目标表…"):
             erase_marks(book, keep_values=True)  # a check after 计算合计 keeps the totals it wrote
@@ -62,6 +74,7 @@ def _check(
                     source=book.name,
                     checked_at=datetime.now(),
                     hidden_sheets=[g.sheet for g in grids if g.visibility != "visible"],
+                    settings=in_force,
                 )
                 if tables
                 else None
@@ -72,10 +85,11 @@ def _check(
         return alert_outcome(book, Outcome(exc.message))
     if plan is None:
         note = hidden_note(skipped_sheets(grids, settings, include))
-        return alert_outcome(
-            book, Outcome(f"{scope}中没有找到绩效目标表（项目支出或部门整体支出绩效目标表）{note}。")
-        )
-    return alert_outcome(book, Outcome(_summary_message(plan), plan=plan), goto=plan)
+        message = f"{scope}中没有找到绩效目标表（项目支出或部门整体支出绩效目标表）{note}。"
+        return alert_outcome(book, Outcome(message + warnings_note(in_force)))
+    return alert_outcome(
+        book, Outcome(_summary_message(plan) + warnings_note(in_force), plan=plan), goto=plan
+    )
 
 
 def _summary_message(plan: Plan) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from perfgoals_xl.core.cells import typed_rows
 from perfgoals_xl.core.grid import address, unique_sheet_name
 from perfgoals_xl.core.marks import (
     FILL_COLORS,
@@ -90,15 +91,10 @@ def draw_notes(book: Any, plan: Plan) -> None:
 def _draw_results(book: Any, plan: Plan) -> None:
     """校验结果: one bulk write; the 单元格 column links to each cell with HYPERLINK formulas (not to a cell on
     a hidden sheet)."""
-    rows = result_rows(plan)
+    rows = typed_rows(result_rows(plan))  # text stays text: Excel parses what it is given as typed
     for finding, row in zip(plan.results, rows[2:], strict=True):
-        if not plan.has_link(finding):
-            continue  # a hidden sheet: Excel cannot go there
-        sheet_name, cell = str(row[3]), str(row[4])
-        target = link_target(sheet_name, cell).replace(
-            '"', '""'
-        )  # a " in a sheet name, inside a formula string
-        row[4] = f'=HYPERLINK("{target}","{cell}")'
+        if plan.has_link(finding):  # not to a hidden sheet: Excel cannot go there
+            row[4] = hyperlink_formula(finding.sheet, finding.cell)
     width = len(rows[1])
     rows = [row + [None] * (width - len(row)) for row in rows]
     name = unique_sheet_name(RESULTS_SHEET, (s.name for s in book.sheets))
@@ -129,6 +125,13 @@ def delete_name(book: Any, name: Any) -> None:
         book.app.macro(DELETE_NAME_MACRO)(name.name)
     else:
         name.delete()
+
+
+def hyperlink_formula(sheet: str, cell: str) -> str:
+    """The one formula we write on purpose: a link inside the workbook to `cell` of `sheet` (its name quoted,
+    a `"` in it doubled inside the formula string); `cell` is an A1 address we computed."""
+    target = link_target(sheet, cell).replace('"', '""')
+    return f'=HYPERLINK("{target}","{cell}")'
 
 
 def add_name(book: Any, name: str, refers_to: str) -> None:

@@ -22,7 +22,7 @@ import traceback
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import xlwings as xw
 
@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 RULES_SHEET = "规则说明"
 RULES_HEADER = ("编号", "级别", "规则", "说明", "错误示例", "正确示例")
 RULES_WIDTHS = (6, 6, 28, 60, 40, 40)  # characters; the remote engine takes points (×7)
+SETTINGS_SHEET = "设置"
+SETTINGS_WIDTHS = (34, 60, 60)
 LOG_NAME = "perfgoals.log"
 LOG_MAX_BYTES = 1_000_000  # then the log moves to perfgoals.log.1 and a new one starts
 
@@ -188,33 +190,48 @@ def rules_sheet(book: Book) -> Outcome:
     from perfgoals_xl.excel.app import Outcome
 
     rows = rule_rows()
-    names = [sheet.name for sheet in book.sheets]
-    ours = next((s for s in book.sheets if s.name.startswith(RULES_SHEET) and _is_rules_sheet(s)), None)
-    if ours is not None:
-        sheet = ours
-        sheet.clear()  # re-run: our sheet, emptied, keeps its place among the user's sheets
-    else:
-        name, number = RULES_SHEET, 2
-        while name in names:  # the user has a sheet of that name: leave it alone
-            name, number = f"{RULES_SHEET}{number}", number + 1
-        sheet = book.sheets.add(name, after=book.sheets[len(names) - 1])
-    sheet.range("A1").value = rows
-    sheet.range((1, 1), (1, len(RULES_HEADER))).font.bold = True
-    from perfgoals_xl.excel.app import on_com
-
-    scale = 1 if on_com(book) else 7
-    for col, chars in enumerate(RULES_WIDTHS, 1):
-        sheet.range((1, col)).column_width = chars * scale
-    sheet.activate()
+    sheet = _write_own_sheet(book, RULES_SHEET, rows, header_row=1, widths=RULES_WIDTHS)
     message = f"已在“{sheet.name}”表中列出全部 {len(rows) - 1} 条校验规则。"
     book.app.alert(message, title=ALERT_TITLE)
     return Outcome(message)
 
 
-def _is_rules_sheet(sheet: Book) -> bool:
-    """Our 规则说明 sheet: its header row is ours."""
-    header = sheet.range((1, 1), (1, len(RULES_HEADER))).options(ndim=1).value or []
-    return tuple(header) == tuple(RULES_HEADER)
+def _write_own_sheet(
+    book: Book, name: str, rows: list[list[Any]], header_row: int, widths: tuple[int, ...]
+) -> Any:
+    """Write `rows` into our sheet `name` — emptied in place on a re-run (found by its header row), added after
+    the last sheet otherwise (a user's sheet of that name is left alone) — in one bulk write, text as text."""
+    from perfgoals_xl.core.cells import typed_rows
+    from perfgoals_xl.excel.app import on_com
+
+    header = rows[header_row - 1]
+    names = [sheet.name for sheet in book.sheets]
+    ours = next(
+        (s for s in book.sheets if s.name.startswith(name) and _has_header(s, header, header_row)), None
+    )
+    if ours is not None:
+        sheet = ours
+        sheet.clear()  # re-run: our sheet, emptied, keeps its place among the user's sheets
+    else:
+        wanted, number = name, 2
+        while wanted in names:  # the user has a sheet of that name: leave it alone
+            wanted, number = f"{name}{number}", number + 1
+        sheet = book.sheets.add(wanted, after=book.sheets[len(names) - 1])
+    width = max(len(row) for row in rows)
+    block = [row + [None] * (width - len(row)) for row in typed_rows(rows)]  # one rectangle
+    sheet.range("A1").value = block  # text as text: an example such as `-5`, a path with `=`
+    sheet.range((header_row, 1), (header_row, len(header))).font.bold = True
+    scale = 1 if on_com(book) else 7  # the remote engine takes points
+    for col, chars in enumerate(widths, 1):
+        sheet.range((1, col)).column_width = chars * scale
+    sheet.activate()
+    return sheet
+
+
+def _has_header(sheet: Any, header: list[Any], row: int) -> bool:
+    """Our sheet: its header row is ours."""
+    found = sheet.range((row, 1), (row, len(header))).options(ndim=1).value or []
+    return [str(value or "") for value in found] == [str(value) for value in header]
 
 
 def rule_rows() -> list[list[str]]:
@@ -231,17 +248,23 @@ def rule_rows() -> list[list[str]]:
 
 
 def settings(book: Book) -> Outcome:
-    """设置: where the settings of this workbook come from, and what they change."""
-    from perfgoals_xl.core.config import ConfigError, describe_source, load_settings
+    """设置: a 设置 sheet listing each setting in force beside its default, where they come from and any warning
+    (a settings file beside the workbook that switches rules off); an alert says the same in words."""
+    from perfgoals_xl.core.config import ConfigError
+    from perfgoals_xl.core.provenance import describe, settings_rows
     from perfgoals_xl.excel.app import Outcome, book_path
+    from perfgoals_xl.excel.handlers import in_force_for
 
     path = book_path(book)
     try:
-        active, source = load_settings(path)
+        in_force = in_force_for(book, None)
     except ConfigError as exc:
         message = f"{exc.message}\n\n请改正这个设置文件后再校验（说明见 docs/settings.md）。"
     else:
-        message = describe_source(active, source)
+        sheet = _write_own_sheet(
+            book, SETTINGS_SHEET, settings_rows(in_force), header_row=2, widths=SETTINGS_WIDTHS
+        )
+        message = describe(in_force) + f"\n\n各设置项的当前取值和默认值见“{sheet.name}”表。"
         if path is None:
             message += "\n\n工作簿尚未保存，只查找了用户主目录中的 perfgoals.toml。"
     book.app.alert(message, title=f"{ALERT_TITLE}：设置")

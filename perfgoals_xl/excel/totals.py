@@ -13,7 +13,7 @@ from perfgoals_xl.core.reader import read_tables
 from perfgoals_xl.core.semantics import number_text
 from perfgoals_xl.core.settings import Settings
 from perfgoals_xl.excel.app import Outcome, on_com, quiet
-from perfgoals_xl.excel.handlers import alert_outcome, settings_for
+from perfgoals_xl.excel.handlers import alert_outcome, in_force_for, warnings_note
 from perfgoals_xl.excel.marks import add_name, draw, draw_notes, erase_marks
 from perfgoals_xl.excel.read import SheetTooLarge, read_grids, user_sheets
 
@@ -25,7 +25,8 @@ def fill_totals(book: Any, settings: Settings | None = None) -> Outcome:
     from perfgoals_xl.core.totals import identities
 
     try:
-        settings = settings_for(book, settings)
+        in_force = in_force_for(book, settings)
+        settings = in_force.settings
         selected = tuple(r for r in TOTAL_RULES if settings.enabled(r))  # the user's own ignores still hold
         settings = settings.model_copy(update={"select": selected or ("C0",), "ignore": settings.ignore})
         with quiet(book, "正在计算合计…"):
@@ -42,6 +43,7 @@ def fill_totals(book: Any, settings: Settings | None = None) -> Outcome:
                     source=book.name,
                     checked_at=datetime.now(),
                     hidden_sheets=[g.sheet for g in grids if g.visibility != "visible"],
+                    settings=in_force,
                 )
                 draw(book, plan)
                 written = sorted(
@@ -62,7 +64,7 @@ def fill_totals(book: Any, settings: Settings | None = None) -> Outcome:
     )
     for (sheet_name, cell), sums in conflicts.items():
         message += f"\n{sheet_name}!{cell} 未填：各项之和不一致（{' ≠ '.join(sums)}），请先核对分项。"
-    return alert_outcome(book, Outcome(message, plan=plan), goto=plan)
+    return alert_outcome(book, Outcome(message + warnings_note(in_force), plan=plan), goto=plan)
 
 
 TOTAL_RULES = ("C01", "C03", "C04", "C05", "C06", "C07")

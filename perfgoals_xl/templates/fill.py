@@ -20,6 +20,7 @@ from perfgoals_xl.core.specs import BUDGET_FIELDS, DepartmentSpec, IndicatorSpec
 from perfgoals_xl.core.totals import same_department
 from perfgoals_xl.core.vocab import canonical_level1, canonical_level2
 from perfgoals_xl.files.errors import short_reason
+from perfgoals_xl.files.write.cells import put
 from perfgoals_xl.resources import resource_dirs
 from perfgoals_xl.templates.layout import BUDGET_SUBLABELS, NAMES, add_entry_help
 
@@ -110,7 +111,7 @@ def _put(wb: Any, key: str, value: object) -> None:
     found = _named(wb, NAMES[key])
     if found is not None:
         sheet, row, col = found
-        sheet.cell(row=row, column=col, value=value)
+        put(sheet, row, col, value)
 
 
 def _fill_header(wb: Any, spec: ProjectSpec | DepartmentSpec) -> None:
@@ -231,8 +232,8 @@ def _fill_tasks(wb: Any, ws: Any, spec: DepartmentSpec) -> None:
     for offset in range(needed):
         row = header_row + 1 + offset
         task = spec.tasks[offset] if offset < len(spec.tasks) else None
-        ws.cell(row=row, column=name_col, value=task.name if task else None)
-        ws.cell(row=row, column=content_col, value=task.content if task else None)
+        put(ws, row, name_col, task.name if task else None)
+        put(ws, row, content_col, task.content if task else None)
         _merge(ws, row, content_col, row, width)
     _merge(ws, header_row, label_col, header_row + needed, label_col)
     _merge(ws, header_row, content_col, header_row, width)
@@ -249,7 +250,7 @@ def _fill_budget(wb: Any, ws: Any, spec: DepartmentSpec) -> None:
             label = str(ws.cell(row=label_row, column=col).value or "").strip()
             if label in labels:
                 value_row = label_row + 1
-                ws.cell(row=value_row, column=col, value=getattr(spec.budget, labels[label]))
+                put(ws, value_row, col, getattr(spec.budget, labels[label]))
 
 
 BUDGET_FIELDS_BY_LABEL = {label: key for key, label in BUDGET_FIELDS.items()}
@@ -378,7 +379,7 @@ def _write_row(
         }
     for role, col in columns.items():
         if role not in ("label",):
-            ws.cell(row=row, column=col, value=values.get(role))
+            put(ws, row, col, values.get(role))  # text from a submitted table stays text
 
 
 def _merge_runs(

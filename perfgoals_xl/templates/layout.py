@@ -14,6 +14,7 @@ from perfgoals_xl.core.check import LISTS_SHEET
 from perfgoals_xl.core.grid import column_letter
 from perfgoals_xl.core.models import KIND_TITLES
 from perfgoals_xl.core.vocab import HIERARCHY
+from perfgoals_xl.files.write.cells import put
 
 PROJECT_SLOTS = (
     ("产出指标", ("数量指标", "质量指标", "时效指标")),
@@ -189,7 +190,7 @@ def _write(ws: Any, rows: Rows) -> None:
     from openpyxl.workbook.defined_name import DefinedName
 
     for (row, col), value in rows.values.items():
-        ws.cell(row=row, column=col, value=value)
+        put(ws, row, col, value)
     for top, left, bottom, right in rows.merges:
         if (top, left) != (bottom, right):
             ws.merge_cells(start_row=top, start_column=left, end_row=bottom, end_column=right)
@@ -263,9 +264,9 @@ def _add_lists(wb: Any) -> None:
     lists = wb.create_sheet(LISTS_SHEET)
     lists.sheet_state = "hidden"
     for col, (level1, level2s) in enumerate(HIERARCHY.items(), 1):
-        lists.cell(row=1, column=col, value=level1)
+        put(lists, 1, col, level1)
         for row, level2 in enumerate(level2s, 2):
-            lists.cell(row=row, column=col, value=level2)
+            put(lists, row, col, level2)
         letter = column_letter(col)
         ref = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(level2s) + 1}"
         wb.defined_names[level1] = DefinedName(level1, attr_text=ref)

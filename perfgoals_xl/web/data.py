@@ -13,9 +13,9 @@ from perfgoals_xl.core.catalog import catalog_entries
 from perfgoals_xl.core.diff import Diff, FindingChanges
 from perfgoals_xl.core.diff_render import located_json
 from perfgoals_xl.core.diff_render import to_json as diff_json
+from perfgoals_xl.core.provenance import SettingsInForce, settings_line
 from perfgoals_xl.core.render import to_json
 from perfgoals_xl.core.report import FileReport, Report
-from perfgoals_xl.core.settings import PROFILES, Settings
 
 REPORT_TITLE = "绩效目标表校验报告"
 DIFF_TITLE = "绩效目标表两次报送对比"
@@ -41,36 +41,23 @@ def unit_of(report: FileReport, folder: str) -> str:
     return folder
 
 
-def settings_lines(settings: Sequence[Settings]) -> list[str]:
-    """The settings in force, one line per distinct combination (files may carry their own perfgoals.toml)."""
-    lines = []
-    for current in {s.model_dump_json(): s for s in settings}.values():
-        parts = [f"口径 {current.profile}（{PROFILES[current.profile].split('：')[0].split('（')[0]}）"]
-        if current.strict:
-            parts.append("严格模式")
-        if current.select:
-            parts.append("只启用 " + "、".join(current.select))
-        if current.ignore:
-            parts.append("不启用 " + "、".join(current.ignore))
-        if current.include_hidden:
-            parts.append("含隐藏工作表")
-        lines.append("，".join(parts))
-    return lines
+def settings_lines(settings: Sequence[SettingsInForce]) -> list[str]:
+    """The settings in force and where they came from, one line per distinct combination (files may carry their
+    own perfgoals.toml), then a 注意 line for each settings file in the checked tree that loosened the check."""
+    lines = [settings_line(current) for current in settings]
+    warnings = dict.fromkeys(w for current in settings for w in current.warnings)
+    return lines + [f"注意：{warning}。" for warning in warnings]
 
 
-def _meta(checked_at: datetime, settings: Sequence[Settings], extra: Sequence[str] = ()) -> list[str]:
-    return [
-        f"校验时间 {checked_at:%Y-%m-%d %H:%M}",
-        *(f"设置：{line}" for line in settings_lines(settings)),
-        *extra,
-    ]
+def _meta(checked_at: datetime, settings: Sequence[SettingsInForce], extra: Sequence[str] = ()) -> list[str]:
+    return [f"校验时间 {checked_at:%Y-%m-%d %H:%M}", *settings_lines(settings), *extra]
 
 
 def report_data(
     report: Report,
     *,
     checked_at: datetime,
-    settings: Sequence[Settings],
+    settings: Sequence[SettingsInForce],
     folders: Sequence[str],
     annotated: Sequence[str | None] | None = None,
     previous: Sequence[Previous | None] | None = None,
@@ -101,7 +88,7 @@ def report_data(
     }
 
 
-def diff_data(diff: Diff, *, checked_at: datetime, settings: Sequence[Settings]) -> dict[str, Any]:
+def diff_data(diff: Diff, *, checked_at: datetime, settings: Sequence[SettingsInForce]) -> dict[str, Any]:
     """The diff page's data: the diff's JSON and the catalog."""
     document = diff_json(diff)
     return {

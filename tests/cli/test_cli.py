@@ -50,9 +50,10 @@ def test_json_contract_on_the_sample():
     result = run("check", str(THREE_SHEETS), "--format", "json")
     assert result.returncode == 1  # the seed has error-level findings
     report = json.loads(result.stdout)
-    assert set(report) == {"version", "files", "summary"} and report["version"] == 1
+    assert set(report) == {"version", "settings", "files", "summary"} and report["version"] == 1
+    assert report["settings"]["profile"] == "hunan-2026" and report["settings"]["uniform"] is True
     (file,) = report["files"]
-    assert set(file) == {"path", "error", "tables", "findings"} and file["error"] is None
+    assert set(file) == {"path", "error", "tables", "findings", "settings"} and file["error"] is None
     tables = file["tables"]
     assert [(t["kind"], t["name"], t["budget"], t["amount_unit"]) for t in tables] == [
         ("project", "金融处非专项", 10, "万元"),
@@ -239,7 +240,7 @@ def test_annotate_json_names_each_copy_and_keeps_exit_codes(tmp_path):
         str(tmp_path / "out" / "a_校验.xlsx"),
         str(tmp_path / "out" / "seed_one_sheet_校验.xlsx"),
     ]
-    assert set(files[0]) == {"path", "error", "tables", "findings", "annotated"}
+    assert set(files[0]) == {"path", "error", "tables", "findings", "settings", "annotated"}
     assert all(Path(f["annotated"]).is_file() for f in files)
     assert result.stderr == ""
 

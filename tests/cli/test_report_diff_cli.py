@@ -47,7 +47,7 @@ def test_report_embeds_the_check_report_and_leaves_the_inputs_alone(tmp_path):
         assert {key: ours[key] for key in theirs} == theirs  # the JSON report, with additions only
         assert ours["unit"] == "株洲市渌口区人民政府办公室" and ours["annotated"] is None
     assert {rule["id"] for rule in data["catalog"]} >= {"H05", "V07", "S10"}
-    assert any(line.startswith("设置：口径 hunan-2026") for line in data["meta"])
+    assert "设置：默认设置（未找到设置文件）；口径 hunan-2026；全部规则" in data["meta"]  # and where from
     html = page.read_text(encoding="utf-8")
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)  # nothing to fetch

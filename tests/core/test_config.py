@@ -13,8 +13,8 @@ import pytest
 from conftest import THREE_SHEETS
 
 from perfgoals_xl.core import config as config_module
-from perfgoals_xl.core.config import ConfigError, clear_cache, describe_source, load_settings
-from perfgoals_xl.core.settings import PROFILES, Settings
+from perfgoals_xl.core.config import ConfigError, clear_cache, load_settings
+from perfgoals_xl.core.settings import Settings
 from perfgoals_xl.pipeline import check_files
 
 
@@ -267,38 +267,6 @@ def test_unknown_rule_id_on_the_command_line(tmp_path):
     assert error.value.message.startswith("命令行参数有误：--select 中的“Q1”不是已知的规则编号或类别")
 
 
-# --- describe_source ----------------------------------------------------------------------------------------
-
-
-def test_describe_defaults():
-    text = describe_source(Settings(), None)
-    assert "默认设置" in text and "hunan-2026" in text and PROFILES["hunan-2026"] in text
-    assert "启用全部规则" in text and "阈值均为默认值" in text
-
-
-def test_describe_a_file_with_changes(tmp_path):
-    path = write(
-        tmp_path / "perfgoals.toml",
-        'profile = "mof-2021"\nselect = ["V", "H"]\nignore = ["V11"]\nstrict = true\n'
-        '[severity]\nV06 = "error"\n[thresholds]\nsatisfaction_floor = 85\n',
-    )
-    settings, found = load_settings(tmp_path / "a.xlsx")
-    text = describe_source(settings, found)
-    for part in (
-        f"配置文件“{path}”",
-        PROFILES["mof-2021"],
-        "只启用：V、H",
-        "不启用：V11",
-        "V06 改为错误",
-        "严格模式：开启",
-        "satisfaction_floor = 85",
-        "默认 80",
-    ):
-        assert part in text
-    pyproject = write(tmp_path / "p" / "pyproject.toml", "[tool.perfgoals]\n")
-    assert "[tool.perfgoals]" in describe_source(Settings(), pyproject)
-
-
 # --- checking with settings ---------------------------------------------------------------------------------
 
 
@@ -374,10 +342,27 @@ def test_cli_config_option_and_select_over_file_ignore(tmp_path, isolated_home):
 def test_cli_bad_config_is_exit_2_with_the_message_on_stderr(tmp_path, isolated_home):
     workbook = book(tmp_path)
     config = write(tmp_path / "perfgoals.toml", "[thresholds]\nsatisfaction_floor = 120\n")
+    expected = f"配置文件“{config}”有误：thresholds.satisfaction_floor 应为 0～100 之间的数"
     result = run("check", str(workbook), home=isolated_home)
-    assert result.returncode == 2 and result.stdout == ""
-    assert f"配置文件“{config}”有误：thresholds.satisfaction_floor 应为 0～100 之间的数" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert result.returncode == 2 and expected in result.stderr and "Traceback" not in result.stderr
+    assert f"无法校验：{expected}" in result.stdout  # the workbook it applies to says why it was not checked
+    given = run("check", str(workbook), "--config", str(config), home=isolated_home)
+    assert (
+        given.returncode == 2 and given.stdout == "" and expected in given.stderr
+    )  # --config: wrong for all
+
+
+@pytest.mark.slow
+def test_cli_a_broken_settings_file_stops_only_its_own_folder(tmp_path, isolated_home):
+    book(tmp_path / "甲")
+    book(tmp_path / "乙")
+    write(tmp_path / "乙" / "perfgoals.toml", 'profile = "x"\n')
+    result = run("check", str(tmp_path), "--format", "json", home=isolated_home)
+    assert result.returncode == 2 and "profile" in result.stderr
+    files = {Path(f["path"]).parent.name: f for f in json.loads(result.stdout)["files"]}
+    assert files["甲"]["error"] is None and files["甲"]["findings"]
+    assert files["乙"]["error"]["code"] == "settings" and "profile" in files["乙"]["error"]["message"]
+    assert files["乙"]["settings"] is None
 
 
 @pytest.mark.slow

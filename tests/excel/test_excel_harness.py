@@ -268,6 +268,34 @@ def test_replay_values_dates_merges_and_visibility(xlsx: Path, open_book: OpenBo
     assert wb["填表说明"].sheet_state == "hidden"
 
 
+def test_replay_parses_values_as_excel_does_when_typed(
+    xlsx: Path, open_book: OpenBook, tmp_path: Path
+) -> None:
+    """Office.js `range.values` and COM `Range.Value` read an entry as typed: `=`, `+`, `-`, `@` start a formula,
+    numeric text is a number; behind an apostrophe (the quote prefix) the rest is kept as text."""
+    book = open_book(payload_from_xlsx(xlsx))
+    entries = ["=1+1", "+1+1", "-A1", "@SUM(1,1)", "2026", "-5", "'=1+1", "'2026", "''x", "文字"]
+    book.sheets[0]["A8"].value = [entries]
+    out = tmp_path / "out.xlsx"
+    replay_actions(xlsx, book.json()["actions"], out)
+
+    row = openpyxl.load_workbook(out)[SHEET][8]
+    assert [(c.value, c.data_type) for c in row[:6]] == [
+        ("=1+1", "f"),
+        ("=+1+1", "f"),
+        ("=-A1", "f"),
+        ("=@SUM(1,1)", "f"),
+        (2026, "n"),
+        (-5, "n"),
+    ]
+    assert [(c.value, c.data_type, c.quotePrefix) for c in row[6:10]] == [
+        ("=1+1", "s", True),
+        ("2026", "s", True),
+        ("'x", "s", True),
+        ("文字", "s", False),
+    ]
+
+
 def test_replay_conditional_format_clear(xlsx: Path, open_book: OpenBook, tmp_path: Path) -> None:
     book = open_book(payload_from_xlsx(xlsx))
     sheet = book.sheets[0]

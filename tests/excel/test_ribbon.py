@@ -187,19 +187,40 @@ def test_rules_sheet_is_not_checked_as_a_table(tmp_path):
     assert len(outcome.plan.results) == len(check_file(THREE_SHEETS).findings)
 
 
-def test_settings_alert_names_the_source(tmp_path, monkeypatch):
-    _, actions, alerts = run(THREE_SHEETS, "pg_settings", tmp_path / "out.xlsx")
-    assert {a["func"] for a in actions} == {"alert"}
+def test_settings_sheet_and_alert_name_the_source(tmp_path, monkeypatch):
+    out = tmp_path / "out.xlsx"
+    _, actions, alerts = run(THREE_SHEETS, "pg_settings", out)
+    assert {a["func"] for a in actions} >= {"addSheet", "setValues", "alert"}
     text = alerts[-1]["args"][0]
-    assert "默认设置" in text and "口径：hunan-2026" in text
+    assert "默认设置" in text and "口径：hunan-2026" in text and "“设置”表" in text
+    ws = openpyxl.load_workbook(out)[ribbon.SETTINGS_SHEET]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    assert rows[0][0].startswith("设置：默认设置") and rows[1] == ["设置项", "当前取值", "默认值"]
+    assert ["profile", '"hunan-2026"', '"hunan-2026"'] in rows and [
+        "thresholds.satisfaction_floor",
+        "80",
+        "80",
+    ] in rows
 
     folder = tmp_path / "报送"
     folder.mkdir()
     (folder / "perfgoals.toml").write_text('profile = "mof-2021"\nignore = ["V11"]\n', encoding="utf-8")
     monkeypatch.setattr(app, "book_path", lambda book: folder / "株洲 2026.xlsx")
-    _, _, alerts = run(THREE_SHEETS, "pg_settings", tmp_path / "out2.xlsx")
+    again = tmp_path / "out2.xlsx"
+    _, _, alerts = run(out, "pg_settings", again)
     text = alerts[-1]["args"][0]
     assert str(folder / "perfgoals.toml") in text and "口径：mof-2021" in text and "V11" in text
+    warning = (
+        f"工作簿所在文件夹中的设置文件“{folder / 'perfgoals.toml'}”关闭了 1 条规则（V11），"
+        "把口径从 hunan-2026 改为 mof-2021"
+    )
+    assert f"注意：{warning}" in text
+    wb = openpyxl.load_workbook(again)
+    assert (
+        wb.sheetnames.count(ribbon.SETTINGS_SHEET) == 1 and "设置2" not in wb.sheetnames
+    )  # refreshed in place
+    rows = [[c.value for c in row] for row in wb[ribbon.SETTINGS_SHEET].iter_rows()]
+    assert ["ignore", '["V11"]', "[]"] in rows and rows[-1][:2] == ["注意", warning]
 
 
 def test_settings_with_a_broken_file_gives_the_chinese_problem(tmp_path, monkeypatch):

@@ -60,6 +60,7 @@ _AREA = re.compile(
     r"|\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}|\$?[1-9][0-9]*:\$?[1-9][0-9]*)"
 )
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?Z?")
 
 
@@ -435,16 +436,28 @@ def _argb(hex_color: str) -> str:
     return "FF" + hex_color.lstrip("#").upper()
 
 
-def _from_json(value: Any) -> Any:
-    """A value from setValues as Excel stores it: "" clears, ISO date strings become dates."""
+def _from_json(value: Any) -> tuple[Any, bool]:
+    """A value from setValues as Excel stores it, and whether it gets the quote prefix.
+
+    Both clients hand the value to Excel as if typed (Office.js `range.values`, COM `Range.Value`): "" clears;
+    a leading apostrophe keeps the rest as text (the quote prefix); `=…` is a formula, and so is an entry
+    starting with `+`, `-` or `@` that is not a number (Excel stores `=+…`); numeric text becomes a number;
+    ISO date strings (how xlwings sends dates) become dates."""
     if value == "" or value is None:
-        return None
+        return None, False
     if isinstance(value, str):
+        if value.startswith("'"):
+            return value[1:], True
+        if _NUMBER.fullmatch(value.strip()):
+            number = float(value)
+            return int(number) if number.is_integer() and "." not in value else number, False
+        if value.startswith(("+", "-", "@")):
+            return "=" + value, False
         if _DATE.fullmatch(value):
-            return dt.date.fromisoformat(value)
+            return dt.date.fromisoformat(value), False
         if _DATETIME.fullmatch(value):
-            return dt.datetime.fromisoformat(value.rstrip("Z").replace(" ", "T"))
-    return value
+            return dt.datetime.fromisoformat(value.rstrip("Z").replace(" ", "T")), False
+    return value, False
 
 
 def _set_values(wb: Workbook, action: dict) -> None:
@@ -454,7 +467,9 @@ def _set_values(wb: Workbook, action: dict) -> None:
         for j, value in enumerate(row):
             cell = ws.cell(top + i, left + j)
             if not isinstance(cell, MergedCell):
-                cell.value = _from_json(value)
+                cell.value, prefixed = _from_json(value)
+                if prefixed:  # text, however it starts
+                    cell.data_type, cell.quotePrefix = "s", True
 
 
 def _fill(hex_color: str | None) -> PatternFill:

@@ -16,8 +16,8 @@ from conftest import EXAMPLES, THREE_SHEETS
 from playwright.sync_api import expect
 from resubmission import write_resubmission
 
+from perfgoals_xl.core.provenance import SettingsInForce
 from perfgoals_xl.core.report import Report
-from perfgoals_xl.core.settings import Settings
 from perfgoals_xl.pipeline import check_file
 from perfgoals_xl.web.data import report_data
 from perfgoals_xl.web.page import render_page
@@ -138,7 +138,7 @@ def _many_files(tmp_path: Path, count: int) -> tuple[Path, list[str]]:
     data = report_data(
         Report(files),
         checked_at=datetime(2026, 12, 1, 9, 30),
-        settings=[Settings()],
+        settings=[SettingsInForce()],
         folders=[f"单位{i % 40:02d}" for i in range(count)],
     )
     units = []
@@ -213,3 +213,24 @@ def test_diff_page_shows_the_changes_and_findings(open_page, tmp_path):
     assert "10" in budget and "12" in budget
     page.screenshot(path=str(tmp_path / "diff.png"), full_page=True)
     assert opened.errors == [] and opened.dialogs == [] and opened.foreign_requests() == []
+
+
+def test_settings_sent_in_are_shown_as_text_with_their_warning(open_page, tmp_path):
+    """A settings file beside the workbooks, in a folder named like markup and with markup among its words, is
+    named in the page's header as text (issue 17), and nothing of it becomes an element."""
+    hostile = "</script><img src=x onerror=alert(1)>"
+    folder = tmp_path / f"报送{hostile.replace('/', '')}"
+    folder.mkdir()
+    book = folder / "表.xlsx"
+    book.write_bytes(THREE_SHEETS.read_bytes())
+    config = folder / "perfgoals.toml"
+    config.write_text(f'ignore = ["V"]\n[thresholds]\nvague_values = ["{hostile}"]\n', encoding="utf-8")
+    out = tmp_path / "page.html"
+    made = cli("report", str(folder), "-o", str(out))
+    assert made.returncode == 1 and "关闭了 14 条规则（V 类全部）" in made.stderr
+    opened = open_page(out)
+    header = opened.page.locator("header.top").inner_text()
+    assert f"配置文件“{config}”" in header and hostile in header
+    assert f"注意：报送文件夹中的设置文件“{config}”关闭了 14 条规则（V 类全部）" in header
+    assert opened.page.locator("img").count() == 0
+    assert opened.dialogs == [] and opened.errors == [] and opened.foreign_requests() == []

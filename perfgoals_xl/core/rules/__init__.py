@@ -83,7 +83,12 @@ def applies(current: Rule, table: Table) -> bool:
 
 def severity_of(current: Rule, hit: Hit, settings: Settings) -> Severity:
     """The hit's own severity, then the user's override, then `strict` for practice rules; hints stay hints."""
-    severity = hit.severity or current.severity
+    return adjusted_severity(current, settings, hit.severity or current.severity)
+
+
+def adjusted_severity(current: Rule, settings: Settings, severity: Severity | None = None) -> Severity:
+    """`severity` (default: the rule's own) as these settings report it (see severity_of)."""
+    severity = severity or current.severity
     if severity == "info":
         return severity
     if current.id in settings.severity:
@@ -113,4 +118,4 @@ def _finding(current: Rule, table: Table, hit: Hit, settings: Settings) -> Findi
     )
 
 
-__all__ = ["RULES", "Hit", "Rule", "check_tables"]
+__all__ = ["RULES", "Hit", "Rule", "adjusted_severity", "check_tables"]

@@ -79,6 +79,7 @@ def plan_for(workbook: Workbook, result: FileReport, *, checked_at: datetime | N
         checked_at=checked_at or datetime.now(),
         anchor=anchor,
         hidden_sheets=[grid.sheet for grid in workbook.grids if grid.visibility != "visible"],
+        settings=result.settings,
     )
 
 

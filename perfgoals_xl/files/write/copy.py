@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from perfgoals_xl.core.grid import Grid, column_letter, unique_sheet_name
 from perfgoals_xl.core.marks import Plan
+from perfgoals_xl.files.write.cells import put
 from perfgoals_xl.files.write.save import activate_first_visible
 from perfgoals_xl.files.write.style import display_width
 
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
 def from_grids(grids: list[Grid]) -> tuple[OpenpyxlWorkbook, dict[str, str]]:
     """An openpyxl workbook holding the Grids' values and merges; also old → new sheet titles."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment
 
     book = Workbook()
@@ -34,12 +34,9 @@ def from_grids(grids: list[Grid]) -> tuple[OpenpyxlWorkbook, dict[str, str]]:
             for col_offset, value in enumerate(line):
                 if value is None:
                     continue
-                if isinstance(value, str):
-                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
                 row, col = grid.first_row + offset, grid.first_col + col_offset
-                cell = ws.cell(row=row, column=col, value=value)
+                cell = put(ws, row, col, value)  # text such as "=95" stays text
                 if isinstance(value, str):
-                    cell.data_type = "s"  # text such as "=95" stays text
                     cell.alignment = wrap
                 if grid.merge_at(row, col) is None:
                     widths[col] = max(widths.get(col, 0), display_width(str(value)))

@@ -18,6 +18,7 @@ from perfgoals_xl.core.marks import (
     registry_names,
     result_rows,
 )
+from perfgoals_xl.files.write.cells import put, set_value
 from perfgoals_xl.files.write.style import (
     _NOTE_CHARS_PER_LINE,
     _NOTE_WIDTH_PX,
@@ -26,6 +27,7 @@ from perfgoals_xl.files.write.style import (
     NOTE_AUTHOR,
     RESULT_WIDTHS,
     ROW_TINTS,
+    SUMMARY_CHARS_PER_LINE,
     display_width,
     fill,
 )
@@ -106,13 +108,15 @@ def _draw_results(book: OpenpyxlWorkbook, plan: Plan) -> None:
     width = len(RESULT_HEADER)
     last_col = column_letter(width)
 
-    ws.append(rows[0])
+    put(ws, 1, 1, rows[0][0])
     ws.merge_cells(f"A1:{last_col}1")
     ws["A1"].font = Font(bold=True)
     ws["A1"].alignment = Alignment(wrap_text=True, vertical="center")
-    ws.row_dimensions[1].height = 36
+    lines = -(-display_width(plan.summary) // SUMMARY_CHARS_PER_LINE)
+    ws.row_dimensions[1].height = max(36, 16 * lines + 8)  # the settings said in it may wrap
 
-    ws.append(rows[1])
+    for col, label in enumerate(rows[1], 1):
+        put(ws, 2, col, label)
     thin = Side(style="thin", color="FF808080")
     for cell in ws[2]:
         cell.font = Font(bold=True)
@@ -130,11 +134,7 @@ def _draw_results(book: OpenpyxlWorkbook, plan: Plan) -> None:
     # style object, which made this sheet the slowest part of an annotated copy)
     prototypes: dict[str, list[Any]] = {}
     for line, (finding, row) in enumerate(zip(plan.results, rows[2:], strict=True), start=3):
-        ws.append(row)
         cells = [ws.cell(row=line, column=col) for col in range(1, width + 1)]
-        for cell in cells:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"
         styles = prototypes.get(finding.severity)
         if styles is None:
             fill = fills.get(finding.severity)
@@ -149,6 +149,8 @@ def _draw_results(book: OpenpyxlWorkbook, plan: Plan) -> None:
         else:
             for cell, style in zip(cells, styles, strict=True):
                 cell._style = copy(style)
+        for cell, value in zip(cells, row, strict=True):
+            set_value(cell, value)  # after the shared styles: a sheet name or message `=…` stays text
         link = cells[link_col - 1]
         if plan.has_link(finding):
             link.hyperlink = Hyperlink(

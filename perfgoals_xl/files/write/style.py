@@ -12,6 +12,9 @@ ROW_TINTS = {"error": "FFFFE0E0", "warning": "FFFFFAD9"}  # the results sheet: l
 HEADER_FILL = "FFD9D9D9"
 LINK_COLOR = "FF0563C1"
 RESULT_WIDTHS = (6, 7, 7, 16, 9, 90)
+SUMMARY_CHARS_PER_LINE = (
+    120  # display width units of the summary line across A1:F1 (bold, a little under 135)
+)
 _NOTE_WIDTH_PX = 320
 _NOTE_CHARS_PER_LINE = 40  # display width units (a CJK character counts 2) per line at _NOTE_WIDTH_PX
 
