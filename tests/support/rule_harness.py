@@ -17,7 +17,7 @@ Keys a case (a `[[cases]]` table of tests/rule_cases/<ID>.toml) may use:
   down by one row per item.
 * `breakdown` — rows of a 支出明细 (items and a 合计 row) placed after `extra_header`, preceded by one
   caption row: the indicator block moves down by len(breakdown) + 1 rows.
-* `title` — the title row's text (`""` leaves it empty); `amount_unit` — `元` / `万元`, `""` for no 金额单位
+* `title` — the title row's text (`""` leaves it empty), or its cells (`["…绩效目标表", "金额单位：万元"]`); `amount_unit` — `元` / `万元`, `""` for no 金额单位
   line; `unit_name` — a 填报单位 written on the 金额单位 line.
 * `budget` (department) — the 预算情况 amounts by label; `tasks` (department) — [[任务名称, 主要内容], …].
 * `column_a`, `block_label`, `next_blocks` (project layout) — see `project_rows`.
@@ -71,7 +71,8 @@ Row = list[Any]
 
 
 def _title(case: dict[str, Any], default: str) -> Row:
-    return [case.get("title", default)]
+    title = case.get("title", default)
+    return list(title) if isinstance(title, list) else [title]
 
 
 def _unit_line(case: dict[str, Any]) -> Row:
