@@ -52,7 +52,10 @@ def quiet(book: Any, status: str) -> Iterator[None]:
 
 def book_path(book: Any) -> Path | None:
     """The saved workbook's path (for perfgoals.toml lookup), None for an unsaved or remote book."""
-    path = Path(book.fullname)
+    try:
+        path = Path(book.fullname)
+    except Exception:  # a remote payload without its book part: no folder to look in
+        return None
     return path if path.is_absolute() and path.exists() else None
 
 

@@ -15,14 +15,25 @@ from perfgoals_xl.core.settings import Settings
 from perfgoals_xl.excel import app
 from perfgoals_xl.excel.app import Outcome, alert, quiet
 from perfgoals_xl.excel.marks import draw, erase_marks
-from perfgoals_xl.excel.read import SheetTooLarge, is_results_sheet, read_grids, sheet_visibility, user_sheets
+from perfgoals_xl.excel.read import (
+    BookUnreadable,
+    active_sheet,
+    book_name,
+    is_results_sheet,
+    read_grids,
+    sheet_visibility,
+    user_sheets,
+)
 
 
 def check_active_sheet(book: Any, settings: Settings | None = None) -> Outcome:
     """校验本表: check the active sheet, mark it, list the findings in 校验结果, go to the first error.
 
     The active sheet is checked even if hidden (the user is looking at it)."""
-    sheet = book.sheets.active
+    try:
+        sheet = active_sheet(book)
+    except BookUnreadable as exc:
+        return alert_outcome(book, Outcome(exc.message))
     if is_results_sheet(sheet):
         return alert_outcome(book, Outcome("当前是“校验结果”表，请先切换到要校验的工作表。"))
     return _check(book, [sheet], settings, scope=f"工作表“{sheet.name}”", include_hidden=True)
@@ -36,8 +47,11 @@ def check_all_sheets(book: Any, settings: Settings | None = None) -> Outcome:
 
 def clear_marks(book: Any) -> Outcome:
     """清除标记: remove our fills, notes, 校验结果 and registry names — nothing else."""
-    with quiet(book, "正在清除校验标记…"):
-        cleared = erase_marks(book)
+    try:
+        with quiet(book, "正在清除校验标记…"):
+            cleared = erase_marks(book)
+    except BookUnreadable as exc:
+        return alert_outcome(book, Outcome(exc.message))
     message = f"已清除 {cleared} 处校验标记。" if cleared else "没有需要清除的校验标记。"
     return alert_outcome(book, Outcome(message, cleared=cleared))
 
@@ -71,7 +85,7 @@ def _check(
                 plan_marks(
                     tables,
                     findings,
-                    source=book.name,
+                    source=book_name(book),
                     checked_at=datetime.now(),
                     hidden_sheets=[g.sheet for g in grids if g.visibility != "visible"],
                     settings=in_force,
@@ -81,7 +95,7 @@ def _check(
             )
             if plan is not None:
                 draw(book, plan)
-    except (ConfigError, SheetTooLarge) as exc:
+    except (ConfigError, BookUnreadable) as exc:
         return alert_outcome(book, Outcome(exc.message))
     if plan is None:
         note = hidden_note(skipped_sheets(grids, settings, include))

@@ -33,7 +33,7 @@ from perfgoals_xl.core.marks import (
     written_values,
 )
 from perfgoals_xl.excel.app import can_add_notes, on_com, remote_client
-from perfgoals_xl.excel.read import is_results_sheet
+from perfgoals_xl.excel.read import is_results_sheet, name_list
 
 RESULT_WIDTHS = (6, 6, 6, 14, 8, 80)  # characters; the remote engine takes points (×7)
 NO_NOTES = "　（此 Excel 通过服务器校验，无法添加批注：每处问题的说明见下表）"
@@ -152,7 +152,9 @@ def erase_marks(book: Any, keep_values: bool = False) -> int:
     total the user has since typed could not be told from ours."""
     cleared = 0
     keep_values = keep_values or remote_client(book) == "VBA"
-    ours = [n for n in book.names if is_registry_name(n.name) and not (keep_values and is_value_name(n.name))]
+    ours = [
+        n for n in name_list(book) if is_registry_name(n.name) and not (keep_values and is_value_name(n.name))
+    ]
     formulas = {n.name: refers_to(book, n) for n in ours}
     sheets = {s.name for s in book.sheets}
     for sheet_name, cell, value in written_values(formulas):

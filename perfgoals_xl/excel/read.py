@@ -12,8 +12,51 @@ from perfgoals_xl.excel.app import on_com
 from perfgoals_xl.files.precheck.limits import MAX_SHEET_CELLS
 
 
-class SheetTooLarge(PerfgoalsError):
+class BookUnreadable(PerfgoalsError):
+    """What Excel handed us cannot be read (a sheet's cells, the active sheet, the names); `message` is
+    Chinese and names what could not be read. The host's own exception stays in `__cause__` for the log."""
+
+
+class SheetTooLarge(BookUnreadable):
     """A used range too large to read safely; `message` is Chinese and names the sheet."""
+
+
+RETRY = "请保存工作簿，关闭后重新打开再试。"
+
+
+def active_sheet(book: Any) -> Any:
+    """The sheet the user is looking at; BookUnreadable when Excel names none (no sheets, a bad index)."""
+    try:
+        return book.sheets.active
+    except Exception as exc:  # the host's own error (IndexError, KeyError): the payload lacks the sheet
+        raise BookUnreadable(
+            "找不到当前工作表：工作簿中没有工作表，或 Excel 没有告知哪一张是当前工作表。请先点选要校验的工作表再试。"
+        ) from exc
+
+
+def book_name(book: Any) -> str:
+    """The workbook's name (校验结果 names its source); BookUnreadable when Excel does not send the book's
+    own part (its name, its active sheet), without which no sheet can be added either."""
+    try:
+        return str(book.name)
+    except Exception as exc:  # the host's own error (KeyError) on a payload without its book part
+        raise BookUnreadable(
+            f"Excel 没有传来工作簿本身的信息（名称、当前工作表），无法写入校验结果。{RETRY}"
+        ) from exc
+
+
+def name_list(book: Any) -> list[Any]:
+    """The workbook's defined names (each with a readable name; the VBA client sends no refers_to, see
+    excel/marks.py: refers_to); BookUnreadable when Excel sends malformed ones."""
+    try:
+        names = list(book.names)
+        for name in names:
+            _ = name.name
+        return names
+    except Exception as exc:  # the host's own error (KeyError, TypeError) on a malformed name
+        raise BookUnreadable(
+            f"工作簿中的名称（公式 › 名称管理器）无法读取，因此无法找到已有的校验标记。{RETRY}"
+        ) from exc
 
 
 MAX_PERCENT_CANDIDATES = 5_000  # cells per sheet whose number format desktop Excel is asked for
@@ -31,13 +74,24 @@ def read_grid(sheet: Any) -> Grid:
             f"工作表“{sheet.name}”的已用区域为 {used.address.replace('$', '')}（{rows * cols:,} 个单元格），"
             f"超出安全上限 {MAX_SHEET_CELLS:,} 个；请删除表格以外多余的内容和格式后再校验。"
         )
-    values = used.options(ndim=2, err_to_str=True).value or []  # #DIV/0! stays visible, as in a file
-    rows = [[_cell(value) for value in row] for row in values]
+    rows = [[_cell(value) for value in row] for row in _values(sheet, used)]
     origin = (used.row, used.column)
     percent = _percent_cells(sheet, percent_candidates(rows, origin)) if on_com(sheet.book) else frozenset()
     return Grid(
         sheet=sheet.name, rows=rows, origin=origin, percent=percent, visibility=sheet_visibility(sheet)
     )
+
+
+def _values(sheet: Any, used: Any) -> list[list[Any]]:
+    """The used range's values in one read (#DIV/0! stays visible, as in a file); BookUnreadable when Excel
+    sends cells that are no cell values (null rows, objects)."""
+    try:
+        values = used.options(ndim=2, err_to_str=True).value or []
+        return [list(row) for row in values]
+    except Exception as exc:  # the host's own error (TypeError) on a malformed payload
+        raise BookUnreadable(
+            f"工作表“{sheet.name}”的单元格内容无法读取（Excel 传来的数据不完整或格式不对）。{RETRY}"
+        ) from exc
 
 
 def percent_candidates(

@@ -15,7 +15,7 @@ from perfgoals_xl.core.settings import Settings
 from perfgoals_xl.excel.app import Outcome, on_com, quiet
 from perfgoals_xl.excel.handlers import alert_outcome, in_force_for, warnings_note
 from perfgoals_xl.excel.marks import add_name, draw, draw_notes, erase_marks
-from perfgoals_xl.excel.read import SheetTooLarge, read_grids, user_sheets
+from perfgoals_xl.excel.read import BookUnreadable, book_name, name_list, read_grids, user_sheets
 
 
 def fill_totals(book: Any, settings: Settings | None = None) -> Outcome:
@@ -40,7 +40,7 @@ def fill_totals(book: Any, settings: Settings | None = None) -> Outcome:
                 plan = plan_marks(
                     tables,
                     findings,
-                    source=book.name,
+                    source=book_name(book),
                     checked_at=datetime.now(),
                     hidden_sheets=[g.sheet for g in grids if g.visibility != "visible"],
                     settings=in_force,
@@ -54,7 +54,7 @@ def fill_totals(book: Any, settings: Settings | None = None) -> Outcome:
                 for name, refers_to in value_names(written, start=_next_value_index(book)).items():
                     add_name(book, name, refers_to)
                 draw_notes(book, replace(plan, notes=[_total_note(i) for i in fillable if _key(i) in filled]))
-    except (ConfigError, SheetTooLarge) as exc:
+    except (ConfigError, BookUnreadable) as exc:
         return alert_outcome(book, Outcome(exc.message))
     if not tables:
         return alert_outcome(book, Outcome("工作簿中没有找到绩效目标表，无法计算合计。"))
@@ -92,7 +92,9 @@ def _agreed(found: list[Any], tolerance: float) -> tuple[list[Any], dict[tuple[s
 def _next_value_index(book: Any) -> int:
     """Totals recorded by an earlier 计算合计 keep their names: number the new ones after them."""
     indices = [
-        int(n.name.rsplit("_", 1)[-1]) for n in book.names if is_value_name(n.name) and n.name[-1].isdigit()
+        int(n.name.rsplit("_", 1)[-1])
+        for n in name_list(book)
+        if is_value_name(n.name) and n.name[-1].isdigit()
     ]
     return max(indices, default=0) + 1
 

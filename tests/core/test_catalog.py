@@ -31,6 +31,9 @@ def test_rules_md_is_generated_from_the_registry():
     assert written == render_catalog("markdown") + "\n", (
         f"docs/rules.md 已过期，请重新生成：{REGENERATE_RULES}（或 {REGENERATE_ALL}）"
     )
+    # facts that hold whatever the generator does: 46 rules (H01–H11, V01–V14, C01–C11, S01–S10), V05's page
+    assert len(re.findall(r"^### [HVCS]\d\d ", written, flags=re.M)) == 46
+    assert "### V05 计数单位的指标值须为整数" in written and "采纳数 ≥ 0.5 条" in written
 
 
 def test_settings_md_reference_is_generated_from_the_model():
@@ -40,6 +43,7 @@ def test_settings_md_reference_is_generated_from_the_model():
         f"docs/settings.md 的设置项表已过期，请重新生成：{REGENERATE_ALL}"
     )
     assert "（无说明）" not in render_settings_reference(), "settings.py 中有设置项缺少说明"
+    assert "| `thresholds.satisfaction_floor` | 数 | `80` |" in written  # the documented default
 
 
 def test_settings_md_examples_are_valid_settings():
@@ -101,5 +105,7 @@ def test_rules_command_prints_the_catalog():
     runner = CliRunner()
     text = runner.invoke(main, ["rules"])
     assert text.exit_code == 0 and text.output == render_catalog("text") + "\n"
+    assert "V05" in text.output and "计数单位的指标值须为整数" in text.output
     markdown = runner.invoke(main, ["rules", "--format", "markdown"])
     assert markdown.exit_code == 0 and markdown.output == render_catalog("markdown") + "\n"
+    assert markdown.output == (DOCS / "rules.md").read_text(encoding="utf-8")  # the committed page

@@ -588,3 +588,23 @@ def test_footer_after_block_is_not_unread(write_book, merged):
     assert targets(table) == BASE_READ
     assert table["unread_rows"] == []
     assert found(rep, row=footer) == []
+
+
+def test_a_项目_column_without_a_value_column_is_no_tree():
+    """A header with 项目 where 指标值 belongs (found by the damaged-table property test) was read as the
+    批复表 tree, which has no place without a value column: KeyError. It is read as the form it is."""
+    from perfgoals_xl.core.check import check_grids
+    from perfgoals_xl.core.grid import Grid
+    from perfgoals_xl.core.settings import Settings
+
+    rows = [
+        ["2026年项目支出绩效目标表"],
+        ["金额单位：万元"],
+        ["项目名称", "金融处非专项"],
+        ["年度本级预算", 10],
+        ["本年度绩效指标", "一级指标", "二级指标", "三级指标", "项目", "度量单位", "指标值类型", "备注"],
+        [None, "产出指标", "数量指标", "排查整治", 4, "次", "≥", None],
+    ]
+    tables, findings = check_grids([Grid(sheet="表", rows=rows)], Settings())
+    assert [t.form for t in tables] == [None]
+    assert any(f.rule == "V02" and f.message == "定量指标缺少指标值" for f in findings)  # no 指标值 column

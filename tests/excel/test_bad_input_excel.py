@@ -87,6 +87,41 @@ MALFORMED: dict[str, Callable[[dict], None]] = {
 }
 
 
+CHECKED = "校验完成："
+TOTALLED = "计算合计完成："
+NOTHING_TO_CLEAR = "没有需要清除的校验标记。"
+UNREADABLE_CELLS = "工作表“金融处非专项”的单元格内容无法读取"
+NO_ACTIVE = "找不到当前工作表"
+NAMES = "名称（公式 › 名称管理器）无法读取"
+NO_BOOK = "没有传来工作簿本身的信息"
+INTERNAL = "未能完成，出现了意外错误"
+
+# variant → the alert of each button (pg_check_sheet, pg_check_all, pg_clear, pg_totals): a fragment it starts
+# with or holds. The payload's first sheet is 金融处非专项; its B12 is the 项目类别 of the first table.
+EXPECTED: dict[str, tuple[str, str, str, str]] = {
+    "values null": (UNREADABLE_CELLS, UNREADABLE_CELLS, NOTHING_TO_CLEAR, UNREADABLE_CELLS),
+    "ragged rows": (f"工作表“金融处非专项”中{NO_TABLE}", CHECKED, NOTHING_TO_CLEAR, TOTALLED),
+    "objects in cells": (UNREADABLE_CELLS, UNREADABLE_CELLS, NOTHING_TO_CLEAR, UNREADABLE_CELLS),
+    "no values": (f"工作表“金融处非专项”中{NO_TABLE}", CHECKED, NOTHING_TO_CLEAR, TOTALLED),
+    "no sheets": (NO_ACTIVE, f"全部工作表中{NO_TABLE}", NOTHING_TO_CLEAR, f"工作簿中{NO_TABLE}"),
+    "active sheet out of range": (NO_ACTIVE, CHECKED, NOTHING_TO_CLEAR, TOTALLED),
+    "names not names": (NAMES, NAMES, NAMES, NAMES),
+    "no book": (NO_ACTIVE, NO_BOOK, NOTHING_TO_CLEAR, NO_BOOK),
+    "selection off the sheet": (CHECKED, CHECKED, NOTHING_TO_CLEAR, TOTALLED),
+    "error values and control characters": (
+        "“金融处非专项”B12：金额“#DIV/0!”无法识别为数字",
+        "“金融处非专项”B12：金额“#DIV/0!”无法识别为数字",
+        NOTHING_TO_CLEAR,
+        TOTALLED,
+    ),
+    "a 32,767-character cell": (CHECKED, CHECKED, NOTHING_TO_CLEAR, TOTALLED),
+}
+
+
+def test_every_malformed_payload_has_its_expected_alerts():
+    assert set(EXPECTED) == set(MALFORMED)
+
+
 @pytest.fixture(scope="module")
 def sample_payload() -> dict:
     return payload_from_xlsx(THREE_SHEETS)
@@ -94,15 +129,15 @@ def sample_payload() -> dict:
 
 @pytest.mark.parametrize("button_id", BUTTONS)
 @pytest.mark.parametrize("variant", list(MALFORMED))
-def test_a_malformed_payload_gives_a_chinese_alert(sample_payload, variant, button_id):
+def test_a_malformed_payload_gives_its_own_chinese_alert(sample_payload, variant, button_id):
+    """Each malformed payload ends in the alert that says what is wrong with it — never the internal-error
+    alert of ribbon.dispatch's catch-all."""
     payload = copy.deepcopy(sample_payload)
     MALFORMED[variant](payload)
-    try:
-        xw.Book(json=copy.deepcopy(payload)).close()
-    except Exception:  # xlwings itself refuses the payload before any handler of ours runs
-        pytest.skip("xlwings refuses this payload")
     _, alerts = click(payload, button_id)
-    chinese_alert(alerts)
+    text = chinese_alert(alerts)
+    assert INTERNAL not in text, text
+    assert EXPECTED[variant][BUTTONS.index(button_id)] in text, text
 
 
 @pytest.mark.parametrize("button_id", ["pg_check_sheet", "pg_check_all", "pg_totals"])
@@ -110,7 +145,7 @@ def test_a_sheet_without_a_table_says_so(tmp_path, button_id):
     path = bf.write_xlsx(tmp_path / "说明.xlsx", {"说明": bf.sheet_xml([["本表无内容"], [None, "合计", 12]])})
     outcome, alerts = click(payload(path), button_id)
     assert NO_TABLE in chinese_alert(alerts)
-    assert "未能完成" not in alerts[-1]
+    assert INTERNAL not in alerts[-1]
     assert outcome is not None and NO_TABLE in outcome.message
 
 
@@ -122,7 +157,7 @@ def test_an_empty_workbook_says_so(tmp_path, button_id):
     Workbook().save(path)
     _, alerts = click(payload_from_xlsx(path), button_id)
     text = chinese_alert(alerts)
-    assert "未能完成" not in text
+    assert INTERNAL not in text
     if button_id != "pg_clear":
         assert NO_TABLE in text
 
@@ -147,11 +182,17 @@ def test_a_table_with_merges_across_its_boundary_is_checked(tmp_path):
     assert chinese_alert(alerts).startswith("校验完成")
 
 
-def test_the_log_holds_the_traceback_the_user_never_sees(sample_payload, tmp_path):
-    payload = copy.deepcopy(sample_payload)
-    MALFORMED["objects in cells"](payload)
-    _, alerts = click(payload, "pg_check_all")
+def test_the_log_holds_the_traceback_the_user_never_sees(sample_payload, tmp_path, monkeypatch):
+    """A fault of ours (here: a handler that raises) is the one case for the internal-error alert."""
+    from perfgoals_xl.excel import handlers
+
+    def broken(book, settings=None):
+        raise RuntimeError("a fault of ours")
+
+    monkeypatch.setattr(handlers, "check_all_sheets", broken)
+    _, alerts = click(copy.deepcopy(sample_payload), "pg_check_all")
     text = chinese_alert(alerts)
-    assert "未能完成" in text and "日志" in text
+    assert INTERNAL in text and "日志" in text and "RuntimeError: a fault of ours" in text
     log = Path(tmp_path / "home" / ".perfgoals" / "logs" / "perfgoals.log")
     assert "Traceback" in log.read_text(encoding="utf-8")
+    assert "a fault of ours" in log.read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ Keys a case (a `[[cases]]` table of tests/rule_cases/<ID>.toml) may use:
   down by one row per item.
 * `breakdown` — rows of a 支出明细 (items and a 合计 row) placed after `extra_header`, preceded by one
   caption row: the indicator block moves down by len(breakdown) + 1 rows.
-* `title` — the title row's text (`""` leaves it empty); `amount_unit` — `元` / `万元`, `""` for no 金额单位
+* `title` — the title row's text (`""` leaves it empty), or its cells (`["…绩效目标表", "金额单位：万元"]`); `amount_unit` — `元` / `万元`, `""` for no 金额单位
   line; `unit_name` — a 填报单位 written on the 金额单位 line.
 * `budget` (department) — the 预算情况 amounts by label; `tasks` (department) — [[任务名称, 主要内容], …].
 * `column_a`, `block_label`, `next_blocks` (project layout) — see `project_rows`.
@@ -28,11 +28,17 @@ Keys a case (a `[[cases]]` table of tests/rule_cases/<ID>.toml) may use:
 * `extra_tables` — more tables in the same workbook, each a case-like table (`layout`, `header`, `rows` …
   `rows` defaults to one 数量指标 row); stacked below the case's table after one empty row, or on its
   own sheet when it has `sheet = "…"`.
+
+A cell in `expect` may be named by its role instead of its address: `V05@value` is the 指标值 column of the
+case's layout on its first indicator row, `V05@value+1` the row after it (`cell_of`, `ROLE_COLUMNS`).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+from perfgoals_xl.core.grid import column_letter
 
 PROJECT_HEADER = [
     "本年度绩效指标",
@@ -65,7 +71,8 @@ Row = list[Any]
 
 
 def _title(case: dict[str, Any], default: str) -> Row:
-    return [case.get("title", default)]
+    title = case.get("title", default)
+    return list(title) if isinstance(title, list) else [title]
 
 
 def _unit_line(case: dict[str, Any]) -> Row:
@@ -183,6 +190,48 @@ def weights_rows(case: dict[str, Any]) -> list[Row]:
         WEIGHTS_HEADER,
         *([r[0], r[1], r[2], r[5], r[3], r[4], r[6]] for r in map(_padded, case.get("rows", DEFAULT_ROWS))),
     ]
+
+
+# the column (1 = A) of each role in each layout, as written by the layout functions above
+ROLE_COLUMNS: dict[str, dict[str, int]] = {
+    "project": {"level1": 2, "level2": 3, "name": 4, "value": 5, "unit": 6, "operator": 7, "remark": 8},
+    "department": {
+        "level1": 1,
+        "level2": 2,
+        "name": 3,
+        "operator": 4,
+        "value": 5,
+        "unit": 6,
+        "explanation": 7,
+        "remark": 8,
+    },
+    "embedded": {"level1": 1, "level2": 2, "name": 3, "value": 4},
+    "weights": {"level1": 1, "level2": 2, "name": 3, "operator": 4, "value": 5, "unit": 6, "weight": 7},
+}
+ROLES = ("level1", "level2", "name", "value", "unit", "operator", "explanation", "remark", "weight")
+_ROLE_CELL = re.compile(r"^([a-z0-9]+)(?:\+(\d+))?$")
+
+
+def first_indicator_row(case: dict[str, Any]) -> int:
+    """The sheet row of the case's first indicator row: the one under its header (三级指标 in the name column)."""
+    layout = case.get("layout", "project")
+    col = ROLE_COLUMNS[layout]["name"] - 1
+    for number, row in enumerate(table_rows(case), start=1):
+        if len(row) > col and row[col] == "三级指标":
+            return number + 1
+    raise ValueError(f"case {case.get('name')!r}: no indicator header row")
+
+
+def cell_of(case: dict[str, Any], where: str) -> str:
+    """`E8` as written, or a role (`value`, `value+1`) resolved in the case's layout to an address."""
+    match = _ROLE_CELL.match(where)
+    if match is None:
+        return where
+    role, offset = match.group(1), int(match.group(2) or 0)
+    layout = case.get("layout", "project")
+    if role not in ROLES or role not in ROLE_COLUMNS[layout]:
+        raise ValueError(f"case {case.get('name')!r}: no column {role!r} in the {layout} layout")
+    return f"{column_letter(ROLE_COLUMNS[layout][role])}{first_indicator_row(case) + offset}"
 
 
 LAYOUTS = {

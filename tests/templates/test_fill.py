@@ -52,6 +52,9 @@ def test_committed_templates_are_up_to_date(tmp_path):
     for path in module.build(tmp_path):
         assert path.read_bytes() == (EXAMPLES.parent / path.name).read_bytes(), f"rebuild {path.name}"
     assert build_examples.save_deterministic  # the templates are saved the same byte-stable way
+    book = openpyxl.load_workbook(EXAMPLES.parent / "project_template.xlsx")  # facts, whatever the builder
+    assert book.sheetnames == ["项目支出绩效目标表", "_lists"]
+    assert {"pg_project_name", "pg_budget"} <= set(book.defined_names)
 
 
 def test_templates_are_print_ready_with_entry_help_and_names():

@@ -13,6 +13,10 @@ def test_committed_samples_are_up_to_date(tmp_path):
         assert path.read_bytes() == (EXAMPLES / path.name).read_bytes(), (
             f"rebuild {path.name}: python {build_examples.__file__}"
         )
+    # what the samples hold, whatever the builder does: the seed's three tables, its first title
+    grids = read_workbook(EXAMPLES / "seed_three_sheets.xlsx").grids
+    assert [g.sheet for g in grids] == ["金融处非专项", "援助泸溪资金", "部门整体"]
+    assert {p.name for p in built} == {"seed_one_sheet.xlsx", "seed_three_sheets.xlsx"}
 
 
 def test_one_sheet_sample_rows_are_seed_lines():

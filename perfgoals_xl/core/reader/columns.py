@@ -84,8 +84,9 @@ def block_layout(grid: Grid, header_row: int, last_row: int) -> Layout:
     groups = _groups([(c, v, r) for c, v, r in roles if r not in extra])
     spans = _spans(grid, header_row, [col for col, _, _ in cells])
     subheader, groups, text_columns = _subheader(grid, header_row, last_row, groups, spans, cells)
-    form = "tree" if "item" in extra else "export" if "project" in extra else None
     columns = groups[0].columns
+    tree = "item" in extra and "value" in columns  # a 项目 column beside 三级指标 but no 指标值 is no tree
+    form = "tree" if tree else "export" if "project" in extra else None
     if form is None and not any(role in columns for role in ("level1", "level2")):
         form = "flat"
     label_column = _label_column(grid, header_row, cells)
