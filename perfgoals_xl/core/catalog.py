@@ -22,6 +22,7 @@ from perfgoals_xl.core.models import SEVERITY_NAMES
 from perfgoals_xl.core.rules import RULES, Rule
 from perfgoals_xl.core.rules.registry import rule_key
 from perfgoals_xl.core.settings import PROFILES, Settings, Thresholds
+from perfgoals_xl.core.twins import NO_TWIN, SUMMARIES
 
 FAMILY_NAMES = {"H": "层级与归类", "V": "指标值", "C": "金额与勾稽", "S": "结构与表头"}
 EVIDENCE_NAMES = {"V": "公开文本可见", "K": "正式文件规定", "P": "实践做法"}
@@ -97,6 +98,14 @@ def families() -> dict[str, list[Rule]]:
     return grouped
 
 
+def twin_text(rule_id: str) -> str:
+    """What the standard forms check of this rule by themselves (表内检查), or why they cannot."""
+    if rule_id in SUMMARIES:
+        return SUMMARIES[rule_id]
+    reason = next((why for why, ids in NO_TWIN.items() if rule_id in ids), "")
+    return f"无（{reason}）。" if reason else "无。"
+
+
 def _reads(current: Rule) -> list[str]:
     return [f"thresholds.{name}" if name in Thresholds.model_fields else name for name in current.reads]
 
@@ -126,6 +135,7 @@ def _catalog_text() -> str:
                 ("正确示例", doc.good),
                 ("读取设置", "、".join(_reads(current))),
                 ("出处", current.source),
+                ("表内检查", twin_text(current.id)),
                 ("代码", f"{current.location}；用例：tests/rule_cases/{current.id}.toml"),
             ):
                 if text:
@@ -154,15 +164,20 @@ def _catalog_markdown() -> str:
         f"依据标记：{evidence}；设置 `strict = true` 后，实践类（`P`）规则的警告按错误报告。"
         "启用、停用规则和调整严重程度、阈值见 [settings.md](settings.md)。",
         "",
-        "| 编号 | 规则 | 严重程度 | 依据 |",
-        "|---|---|---|---|",
+        "“表内检查”一栏：标准模板（及 `fill`、新建项目表/部门表、规范为标准模板生成的表）自带的同名检查——"
+        "条件格式和输入提示，在 Excel、WPS、LibreOffice 中边填边标色，不需要本程序；"
+        "它只判断单元格公式能判断的情形，以完整校验为准。",
+        "",
+        "| 编号 | 规则 | 严重程度 | 依据 | 表内检查 |",
+        "|---|---|---|---|---|",
     ]
     grouped = families()
     for rules in grouped.values():
         for current in rules:
             lines.append(
                 f"| [{current.id}](#{current.id.lower()}) | {_cell(current.title)} "
-                f"| {SEVERITY_NAMES[current.severity]} | {current.evidence} |"
+                f"| {SEVERITY_NAMES[current.severity]} | {current.evidence} "
+                f"| {'有' if current.id in SUMMARIES else '—'} |"
             )
     for family, rules in grouped.items():
         lines += ["", f"## {family} {FAMILY_NAMES.get(family, '')}".rstrip()]
@@ -184,6 +199,7 @@ def _catalog_markdown() -> str:
                 ("原因", doc.reason),
                 ("错误示例", doc.bad),
                 ("正确示例", doc.good),
+                ("表内检查", twin_text(current.id)),
             ):
                 if text:
                     lines += ["", f"**{label}**：{text}"]
