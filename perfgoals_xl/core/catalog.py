@@ -22,7 +22,7 @@ from perfgoals_xl.core.models import SEVERITY_NAMES
 from perfgoals_xl.core.rules import RULES, Rule
 from perfgoals_xl.core.rules.registry import rule_key
 from perfgoals_xl.core.settings import PROFILES, Settings, Thresholds
-from perfgoals_xl.core.twins import NO_TWIN, SUMMARIES
+from perfgoals_xl.core.twins import SATISFACTION_LOW
 
 FAMILY_NAMES = {"H": "层级与归类", "V": "指标值", "C": "金额与勾稽", "S": "结构与表头"}
 EVIDENCE_NAMES = {"V": "公开文本可见", "K": "正式文件规定", "P": "实践做法"}
@@ -96,6 +96,36 @@ def families() -> dict[str, list[Rule]]:
             (r for r in RULES.values() if r.family == family), key=lambda r: rule_key(r.id)
         )
     return grouped
+
+
+# 表内检查: what the standard forms check of each rule by themselves (perfgoals_xl.core.twins), or why not
+SUMMARIES = {
+    "H08": "有指标值而三级指标名称为空，名称以“是否”开头，或照抄一级、二级指标名、项目（部门）名称：三级指标格标黄。",
+    "V01": "指标值是数字而指标值类型为空：指标值类型格标红。",
+    "V02": "指标值是数字而度量单位为空或“无”：度量单位格标红；指标值类型为 ≥ ≤ = > < 而指标值为空：指标值格标红。",
+    "V03": "指标值类型为“定性”而度量单位写了单位：度量单位格标红；“定性”而指标值为空：指标值格标黄。",
+    "V04": "度量单位为 %（或“百分比”，或指标值设为百分比格式）而指标值小于 0 或大于 100：指标值格标红。",
+    "V05": "度量单位为人、次、个、件、项等计数单位而指标值不是整数：指标值格标红。",
+    "V06": f"名称含“满意”（不含“不满意”）的行：指标值类型为 ≤、< 标红，为 = 标黄；指标值为定性、单位不是 %、"
+    f"低于 {SATISFACTION_LOW:g} 或达到 100 标黄（按默认阈值）。",
+    "V07": "经济、社会、生态环境成本指标下的行：指标值类型为 ≥、> 标红；货币单位的成本用 =、或有数值未选类型标黄。",
+    "V13": "指标值类型为“定性”而指标值是数字（没有单位）：指标值格标红。",
+    "S05": "三级指标名称与上面某一行完全相同：三级指标格标黄。",
+    "C01": "项目表：经济成本指标下以元、万元等计的指标值（按金额单位换算）合计超过年度预算：预算金额格标红。",
+    "C04": "部门表：资金总额不等于一般公共预算、政府性基金预算、财政专户管理资金、其他资金之和：资金总额格标红。",
+    "C05": "部门表：资金总额不等于基本支出与项目支出之和：资金总额格标红。",
+}
+NO_TWIN = {  # why a rule has no twin → its ids
+    "表中的下拉列表已限定一级、二级指标（二级随一级变化）；粘贴进来的近义写法要经规范化才能判断": ("H01", "H02"),
+    "要理解名称或文字的意思（词表、近义词、整句），单元格公式只能逐字比较": (
+        "H05", "H06", "H07", "H10", "H11", "V08", "V09", "V10", "V11", "V14",
+        "S04", "S06", "S08", "C02", "C10", "C11",
+    ),
+    "要看整张表或整个工作簿（指标框架、年度、实施期、各项目表之和）": ("H03", "S03", "S07", "C06"),
+    "空白表本来就缺这些内容，边填边标会从头标到尾；交表前由完整校验检查": ("H04", "S01", "S02"),
+    "标准表没有这些栏目（资金来源、支出明细、权重）": ("C03", "C07", "C09"),
+    "标准表的行列、金额单位和拆开的指标值是固定的，不会出现这些问题": ("H09", "V12", "S09", "S10", "C08"),
+}  # fmt: skip
 
 
 def twin_text(rule_id: str) -> str:

@@ -24,7 +24,7 @@ from typing import Literal
 
 from perfgoals_xl.core.grid import address, column_letter
 from perfgoals_xl.core.marks import quote_sheet
-from perfgoals_xl.core.models import Severity
+from perfgoals_xl.core.models import Severity, Table
 from perfgoals_xl.core.rules.registry import rule_key
 from perfgoals_xl.core.semantics import COST_LEVEL2
 from perfgoals_xl.core.settings import Thresholds
@@ -45,7 +45,13 @@ COST_SPELLINGS = tuple(
 ECONOMIC_COST = "经济成本*"  # the 经济成本指标 label (or 经济成本) that starts the run C01 sums
 MONEY_FACTORS = {"元": 1, "千元": 1000, "万元": 10000, "万": 10000, "亿元": 100000000}
 assert set(MONEY_FACTORS) == {*MONEY_UNITS, "万"}  # the units semantics.money_value converts
-HELPER_NAMES = {"cost_sum": "pg_cost_sum", "sources_sum": "pg_sources_sum", "uses_sum": "pg_uses_sum"}
+HELPER_NAMES = {  # sheet-scoped; `rows` is the indicator block itself (a host finds the form by it, and
+    # Excel moves it with inserted rows)
+    "rows": "pg_twin_rows",
+    "cost_sum": "pg_cost_sum",
+    "sources_sum": "pg_sources_sum",
+    "uses_sum": "pg_uses_sum",
+}
 SOURCES = ("一般公共预算", "政府性基金预算", "财政专户管理资金", "其他资金")
 USES = ("基本支出", "项目支出")
 SATISFACTION_LOW = max(Thresholds().satisfaction_floor, Thresholds().satisfaction_warn_below)
@@ -362,7 +368,10 @@ def twin_rules() -> list[str]:
 def helper_names(layout: FormLayout) -> dict[str, str]:
     """Defined name → formula (with `=`), to be scoped to the form's sheet."""
     sheet = quote_sheet(layout.sheet)
-    names: dict[str, str] = {}
+    left, right = min(layout.columns.values()), max(layout.columns.values())
+    names = {
+        HELPER_NAMES["rows"]: f"={sheet}!{_absolute(layout.first, left)}:{_absolute(layout.last, right)}"
+    }
     if layout.kind == "project" and {"level2", "value", "unit"} <= set(layout.columns):
         names[HELPER_NAMES["cost_sum"]] = "=" + _cost_sum(layout, sheet)
     for key, labels in (("sources_sum", SOURCES), ("uses_sum", USES)):
@@ -395,32 +404,18 @@ def _cost_sum(layout: FormLayout, sheet: str) -> str:
     return f"IFERROR(SUMPRODUCT({mask},{span['value']})/{table_unit},0)"
 
 
-# --- what docs/rules.md says about them (column 表内检查) ----------------------------------------------------------
-
-SUMMARIES = {
-    "H08": "有指标值而三级指标名称为空，名称以“是否”开头，或照抄一级、二级指标名、项目（部门）名称：三级指标格标黄。",
-    "V01": "指标值是数字而指标值类型为空：指标值类型格标红。",
-    "V02": "指标值是数字而度量单位为空或“无”：度量单位格标红；指标值类型为 ≥ ≤ = > < 而指标值为空：指标值格标红。",
-    "V03": "指标值类型为“定性”而度量单位写了单位：度量单位格标红；“定性”而指标值为空：指标值格标黄。",
-    "V04": "度量单位为 %（或“百分比”，或指标值设为百分比格式）而指标值小于 0 或大于 100：指标值格标红。",
-    "V05": "度量单位为人、次、个、件、项等计数单位而指标值不是整数：指标值格标红。",
-    "V06": f"名称含“满意”（不含“不满意”）的行：指标值类型为 ≤、< 标红，为 = 标黄；指标值为定性、单位不是 %、"
-    f"低于 {SATISFACTION_LOW:g} 或达到 100 标黄（按默认阈值）。",
-    "V07": "经济、社会、生态环境成本指标下的行：指标值类型为 ≥、> 标红；货币单位的成本用 =、或有数值未选类型标黄。",
-    "V13": "指标值类型为“定性”而指标值是数字（没有单位）：指标值格标红。",
-    "S05": "三级指标名称与上面某一行完全相同：三级指标格标黄。",
-    "C01": "项目表：经济成本指标下以元、万元等计的指标值（按金额单位换算）合计超过年度预算：预算金额格标红。",
-    "C04": "部门表：资金总额不等于一般公共预算、政府性基金预算、财政专户管理资金、其他资金之和：资金总额格标红。",
-    "C05": "部门表：资金总额不等于基本支出与项目支出之和：资金总额格标红。",
-}
-NO_TWIN = {  # why a rule has no twin → its ids
-    "表中的下拉列表已限定一级、二级指标（二级随一级变化）；粘贴进来的近义写法要经规范化才能判断": ("H01", "H02"),
-    "要理解名称或文字的意思（词表、近义词、整句），单元格公式只能逐字比较": (
-        "H05", "H06", "H07", "H10", "H11", "V08", "V09", "V10", "V11", "V14",
-        "S04", "S06", "S08", "C02", "C10", "C11",
-    ),
-    "要看整张表或整个工作簿（指标框架、年度、实施期、各项目表之和）": ("H03", "S03", "S07", "C06"),
-    "空白表本来就缺这些内容，边填边标会从头标到尾；交表前由完整校验检查": ("H04", "S01", "S02"),
-    "标准表没有这些栏目（资金来源、支出明细、权重）": ("C03", "C07", "C09"),
-    "标准表的行列、金额单位和拆开的指标值是固定的，不会出现这些问题": ("H09", "V12", "S09", "S10", "C08"),
-}  # fmt: skip
+def layout_from_table(table: Table, rows: tuple[int, int]) -> FormLayout | None:
+    """The layout of a form as the reader found it, its indicator rows first..last as `pg_twin_rows` says:
+    for a host that has no filler's names to go by (they are not copied with a sheet)."""
+    block = next((b for b in table.blocks if b.first_row <= rows[0] <= b.last_row + 1), None)
+    if block is None:
+        return None
+    cells: dict[str, tuple[int, int]] = {}
+    if table.amount_unit is not None:
+        cells["amount_unit"] = (table.amount_unit.at.row, table.amount_unit.at.col)
+    items = {"table_name": table.header.get("部门名称" if table.kind == "department" else "项目名称")}
+    items["budget"] = table.header.get("年度预算金额") if table.kind == "project" else None
+    for label, item in table.budget_block.items():
+        items["total" if label == "资金总额" else label] = item
+    cells |= {key: (item.value_at.row, item.value_at.col) for key, item in items.items() if item is not None}
+    return FormLayout(table.sheet, table.kind, dict(block.columns), rows[0], rows[1], cells)

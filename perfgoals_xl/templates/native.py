@@ -137,7 +137,8 @@ def form_layout(ws: Any) -> FormLayout | None:
         cells |= {label: at for label, at in amounts.items() if label != "资金总额"}
         if "资金总额" in amounts:
             cells["total"] = amounts["资金总额"]
-    return FormLayout(ws.title, kind, block_columns(ws, header[1]), first, last, cells)
+    columns = {role: col for role, col in block_columns(ws, header[1]).items() if role != "label"}
+    return FormLayout(ws.title, kind, columns, first, last, cells)
 
 
 # --- drawing -----------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from openpyxl.formula.translate import Translator
 
+from perfgoals_xl.core.catalog import NO_TWIN, SUMMARIES
 from perfgoals_xl.core.grid import column_index
 from perfgoals_xl.core.marks import MARKER
 from perfgoals_xl.core.rules import RULES
@@ -19,10 +20,9 @@ from perfgoals_xl.core.twins import (
     HELP_TITLE,
     HELPER_NAMES,
     MAX_FORMULA,
-    NO_TWIN,
-    SUMMARIES,
     TAG,
     is_twin_formula,
+    layout_from_table,
     native_checks,
     twin_rules,
 )
@@ -145,7 +145,11 @@ def test_fill_draws_the_twins_over_the_rows_it_inserted(tmp_path):
         for dv in ws.data_validations.dataValidation
         if "二级" in dv.promptTitle
     } == {19}
-    assert set(ws.defined_names) == {HELPER_NAMES["cost_sum"]}  # sheet scope: copied with the sheet
+    assert set(ws.defined_names) == {
+        HELPER_NAMES["rows"],
+        HELPER_NAMES["cost_sum"],
+    }  # sheet scope: copied with the sheet
+    assert ws.defined_names[HELPER_NAMES["rows"]].attr_text.endswith("!$B$9:$H$19")
     assert "$C$9:$C$19" in ws.defined_names[HELPER_NAMES["cost_sum"]].attr_text
 
 
@@ -176,3 +180,12 @@ def test_every_rule_has_a_twin_or_a_reason_why_not():
     reasons = [rule for ids in NO_TWIN.values() for rule in ids]
     assert sorted(twins | set(reasons)) == sorted(RULES) and len(reasons) == len(set(reasons))
     assert not twins & set(reasons) and set(SUMMARIES) == twins
+
+
+@pytest.mark.parametrize("kind", [*TEMPLATE_FILES, "filled"])
+def test_the_reader_finds_the_layout_the_names_give(kind, tmp_path):
+    """A host without the filler's names (a copied sheet) reads the form's layout from the sheet: the same."""
+    path = defective_form(tmp_path / "filled.xlsx") if kind == "filled" else template_path(kind)
+    by_names = form_layout(openpyxl.load_workbook(path).worksheets[0])
+    (table,) = check_workbook(path)[1].tables
+    assert layout_from_table(table, (by_names.first, by_names.last)) == by_names
