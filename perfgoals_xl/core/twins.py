@@ -229,7 +229,7 @@ def _v06_direction(r: Refs) -> str:
     return f"{r.satisfaction()},{r.op('≤', '<')}"
 
 
-@_twin("V06", "warning", "operator", "满意度不宜用“=”")
+@_twin("V06", "warning", "operator", "不宜用“=”")
 def _v06_equals(r: Refs) -> str:
     return f"{r.satisfaction()},{r.op('=')}"
 
