@@ -1,7 +1,7 @@
 """Build the standard templates (项目支出 / 部门整体支出绩效目标表) into this folder.
 
-Run `python workbook_templates/build_templates.py [--out DIR]` after changing perfgoals_xl/layout.py; a test
-fails when the committed templates are stale. The layout itself lives in the package (perfgoals_xl.templates.layout),
+Run `python workbook_templates/build_templates.py [--out DIR]` after changing perfgoals_xl/templates/layout.py
+or native.py (or core/twins.py); a test fails when the committed templates are stale. The layout itself lives in the package (perfgoals_xl.templates.layout),
 because `perfgoals-xl fill` and the Excel buttons use the same definitions.
 """
 

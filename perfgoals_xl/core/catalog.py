@@ -22,6 +22,7 @@ from perfgoals_xl.core.models import SEVERITY_NAMES
 from perfgoals_xl.core.rules import RULES, Rule
 from perfgoals_xl.core.rules.registry import rule_key
 from perfgoals_xl.core.settings import PROFILES, Settings, Thresholds
+from perfgoals_xl.core.twins import SATISFACTION_LOW
 
 FAMILY_NAMES = {"H": "层级与归类", "V": "指标值", "C": "金额与勾稽", "S": "结构与表头"}
 EVIDENCE_NAMES = {"V": "公开文本可见", "K": "正式文件规定", "P": "实践做法"}
@@ -97,6 +98,44 @@ def families() -> dict[str, list[Rule]]:
     return grouped
 
 
+# 表内检查: what the standard forms check of each rule by themselves (perfgoals_xl.core.twins), or why not
+SUMMARIES = {
+    "H08": "有指标值而三级指标名称为空，名称以“是否”开头，或照抄一级、二级指标名、项目（部门）名称：三级指标格标黄。",
+    "V01": "指标值是数字而指标值类型为空：指标值类型格标红。",
+    "V02": "指标值是数字而度量单位为空或“无”：度量单位格标红；指标值类型为 ≥ ≤ = > < 而指标值为空：指标值格标红。",
+    "V03": "指标值类型为“定性”而度量单位写了单位：度量单位格标红；“定性”而指标值为空：指标值格标黄。",
+    "V04": "度量单位为 %（或“百分比”，或指标值设为百分比格式）而指标值小于 0 或大于 100：指标值格标红。",
+    "V05": "度量单位为人、次、个、件、项等计数单位而指标值不是整数：指标值格标红。",
+    "V06": f"名称含“满意”（不含“不满意”）的行：指标值类型为 ≤、< 标红，为 = 标黄；指标值为定性、单位不是 %、"
+    f"低于 {SATISFACTION_LOW:g} 或达到 100 标黄（按默认阈值）。",
+    "V07": "经济、社会、生态环境成本指标下的行：指标值类型为 ≥、> 标红；货币单位的成本用 =、或有数值未选类型标黄。",
+    "V13": "指标值类型为“定性”而指标值是数字（没有单位）：指标值格标红。",
+    "S05": "三级指标名称与上面某一行完全相同：三级指标格标黄。",
+    "C01": "项目表：经济成本指标下以元、万元等计的指标值（按金额单位换算）合计超过年度预算：预算金额格标红。",
+    "C04": "部门表：资金总额不等于一般公共预算、政府性基金预算、财政专户管理资金、其他资金之和：资金总额格标红。",
+    "C05": "部门表：资金总额不等于基本支出与项目支出之和：资金总额格标红。",
+}
+NO_TWIN = {  # why a rule has no twin → its ids
+    "表中的下拉列表已限定一级、二级指标（二级随一级变化）；粘贴进来的近义写法要经规范化才能判断": ("H01", "H02"),
+    "要理解名称或文字的意思（词表、近义词、整句），单元格公式只能逐字比较": (
+        "H05", "H06", "H07", "H10", "H11", "V08", "V09", "V10", "V11", "V14",
+        "S04", "S06", "S08", "C02", "C10", "C11",
+    ),
+    "要看整张表或整个工作簿（指标框架、年度、实施期、各项目表之和）": ("H03", "S03", "S07", "C06"),
+    "空白表本来就缺这些内容，边填边标会从头标到尾；交表前由完整校验检查": ("H04", "S01", "S02"),
+    "标准表没有这些栏目（资金来源、支出明细、权重）": ("C03", "C07", "C09"),
+    "标准表的行列、金额单位和拆开的指标值是固定的，不会出现这些问题": ("H09", "V12", "S09", "S10", "C08"),
+}  # fmt: skip
+
+
+def twin_text(rule_id: str) -> str:
+    """What the standard forms check of this rule by themselves (表内检查), or why they cannot."""
+    if rule_id in SUMMARIES:
+        return SUMMARIES[rule_id]
+    reason = next((why for why, ids in NO_TWIN.items() if rule_id in ids), "")
+    return f"无（{reason}）。" if reason else "无。"
+
+
 def _reads(current: Rule) -> list[str]:
     return [f"thresholds.{name}" if name in Thresholds.model_fields else name for name in current.reads]
 
@@ -126,6 +165,7 @@ def _catalog_text() -> str:
                 ("正确示例", doc.good),
                 ("读取设置", "、".join(_reads(current))),
                 ("出处", current.source),
+                ("表内检查", twin_text(current.id)),
                 ("代码", f"{current.location}；用例：tests/rule_cases/{current.id}.toml"),
             ):
                 if text:
@@ -154,15 +194,20 @@ def _catalog_markdown() -> str:
         f"依据标记：{evidence}；设置 `strict = true` 后，实践类（`P`）规则的警告按错误报告。"
         "启用、停用规则和调整严重程度、阈值见 [settings.md](settings.md)。",
         "",
-        "| 编号 | 规则 | 严重程度 | 依据 |",
-        "|---|---|---|---|",
+        "“表内检查”一栏：标准模板（及 `fill`、新建项目表/部门表、规范为标准模板生成的表）自带的同名检查——"
+        "条件格式和输入提示，在 Excel、WPS、LibreOffice 中边填边标色，不需要本程序；"
+        "它只判断单元格公式能判断的情形，以完整校验为准。",
+        "",
+        "| 编号 | 规则 | 严重程度 | 依据 | 表内检查 |",
+        "|---|---|---|---|---|",
     ]
     grouped = families()
     for rules in grouped.values():
         for current in rules:
             lines.append(
                 f"| [{current.id}](#{current.id.lower()}) | {_cell(current.title)} "
-                f"| {SEVERITY_NAMES[current.severity]} | {current.evidence} |"
+                f"| {SEVERITY_NAMES[current.severity]} | {current.evidence} "
+                f"| {'有' if current.id in SUMMARIES else '—'} |"
             )
     for family, rules in grouped.items():
         lines += ["", f"## {family} {FAMILY_NAMES.get(family, '')}".rstrip()]
@@ -184,6 +229,7 @@ def _catalog_markdown() -> str:
                 ("原因", doc.reason),
                 ("错误示例", doc.bad),
                 ("正确示例", doc.good),
+                ("表内检查", twin_text(current.id)),
             ):
                 if text:
                     lines += ["", f"**{label}**：{text}"]

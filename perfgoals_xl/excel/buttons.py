@@ -2,14 +2,15 @@
 normalised, into a new sheet. The user's own sheets are never changed.
 
 The sheet is made by `perfgoals_xl.templates.fill` (openpyxl, never imported here) and placed into the book: desktop Excel copies it from a
-saved file (every format, drop-down and print setting comes along); the remote engine writes its values,
-merges, bold labels and column widths.
+saved file (every format, drop-down, native twin and print setting comes along); the remote engine writes its
+values, merges, bold labels, column widths and the native twins (excel/forms.py), but no drop-downs.
 """
 
 from __future__ import annotations
 
 import tempfile
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,10 @@ from perfgoals_xl.core.models import KIND_TITLES, Table
 from perfgoals_xl.core.reader import read_tables
 from perfgoals_xl.core.specs import DepartmentSpec, spec_from_table
 from perfgoals_xl.excel.app import Outcome, alert, on_com, quiet
+from perfgoals_xl.excel.forms import draw_native_checks
 from perfgoals_xl.excel.read import is_results_sheet, read_grid, user_sheets
 from perfgoals_xl.templates.fill import FillError, empty_template, fill, with_project_spending
+from perfgoals_xl.templates.native import form_layout
 
 
 def new_template_sheet(book: Any, kind: str) -> Outcome:
@@ -104,7 +107,7 @@ def _copy_from_file(book: Any, wb: Any, after: Any, name: str) -> None:
 
 
 def _write_sheet(book: Any, ws: Any, after: Any, name: str) -> None:
-    """The remote engine: values in one block, then merges, bold cells and column widths."""
+    """The remote engine: values in one block, then merges, bold cells, column widths and the native twins."""
     sheet = book.sheets.add(name, after=after)
     rows = [
         [cell.value if cell.data_type == "f" else typed_entry(cell.value) for cell in row]  # text stays text
@@ -120,4 +123,7 @@ def _write_sheet(book: Any, ws: Any, after: Any, name: str) -> None:
     for letter, dimension in ws.column_dimensions.items():
         if dimension.width:
             sheet.range(f"{letter}1").column_width = dimension.width * 7  # the remote engine takes points
+    layout = form_layout(ws)
+    if layout is not None:
+        draw_native_checks(sheet, replace(layout, sheet=name))
     sheet.activate()

@@ -1,6 +1,6 @@
 """Drawing a Plan of marks through xlwings in batches (conditional formats, notes, 校验结果, our names) and
 clearing exactly ours. Only desktop Excel can list conditional formats; the remote engine clears the recorded
-row blocks."""
+row blocks, then draws a form's native twins there again (excel/forms.py)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ from perfgoals_xl.core.marks import (
     written_values,
 )
 from perfgoals_xl.excel.app import can_add_notes, on_com, remote_client
+from perfgoals_xl.excel.forms import redraw_cleared
 from perfgoals_xl.excel.read import is_results_sheet, name_list
 
 RESULT_WIDTHS = (6, 6, 6, 14, 8, 80)  # characters; the remote engine takes points (×7)
@@ -166,6 +167,7 @@ def erase_marks(book: Any, keep_values: bool = False) -> int:
             cleared += 1
     if on_com(book):
         cleared += sum(_clear_com_rules(sheet) for sheet in book.sheets)
+    blocks: list[tuple[str, str]] = []  # rules the remote engine cleared wholesale
     for name in ours:
         base = name.name.split("!")[-1]
         if not base.startswith((VALUES_NAME, WRITTEN_NAME)):
@@ -176,8 +178,10 @@ def erase_marks(book: Any, keep_values: bool = False) -> int:
                         cleared += _clear_notes(book, sheet, ref)
                     elif not on_com(book):
                         sheet.range(ref).conditional_formats.clear()  # the remote engine cannot list rules
+                        blocks.append((sheet_name, ref))
                         cleared += 1
         delete_name(book, name)
+    redraw_cleared(book, blocks)  # a form's own twins on those rows are the form's, not ours: back they go
     for sheet in [s for s in book.sheets if is_results_sheet(s)]:
         sheet.delete()
         cleared += 1

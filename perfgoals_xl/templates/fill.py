@@ -14,7 +14,6 @@ from typing import Any
 from perfgoals_xl.core.errors import PerfgoalsError
 from perfgoals_xl.core.grid import column_letter
 from perfgoals_xl.core.models import Table
-from perfgoals_xl.core.reader.labels import match_column_role
 from perfgoals_xl.core.reader.values import money_in
 from perfgoals_xl.core.specs import BUDGET_FIELDS, DepartmentSpec, IndicatorSpec, ProjectSpec, SpecFile
 from perfgoals_xl.core.totals import same_department
@@ -22,7 +21,8 @@ from perfgoals_xl.core.vocab import canonical_level1, canonical_level2
 from perfgoals_xl.files.errors import short_reason
 from perfgoals_xl.files.write.cells import put
 from perfgoals_xl.resources import resource_dirs
-from perfgoals_xl.templates.layout import BUDGET_SUBLABELS, NAMES, add_entry_help
+from perfgoals_xl.templates.layout import BUDGET_SUBLABELS
+from perfgoals_xl.templates.native import NAMES, block_columns, block_rows, budget_cells, equip, named_cell
 
 TEMPLATE_FILES = {"project": "project_template.xlsx", "department": "department_template.xlsx"}
 
@@ -58,6 +58,7 @@ def fill(spec: ProjectSpec | DepartmentSpec, template: Path | None = None) -> An
         _fill_tasks(wb, ws, spec)
         _fill_budget(wb, ws, spec)
     _fill_indicators(wb, ws, spec.indicators)
+    equip(ws)  # drop-downs, input messages and native twins over the rows as they are now
     fit_row_heights(ws)
     return wb
 
@@ -89,26 +90,15 @@ def fit_row_heights(ws: Any) -> None:
 # --- names -----------------------------------------------------------------------------------------------------
 
 
-def _named(wb: Any, name: str) -> tuple[Any, int, int] | None:
-    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
-    if name not in wb.defined_names:
-        return None
-    for sheet, ref in wb.defined_names[name].destinations:
-        letters, row = coordinate_from_string(ref.replace("$", "").split(":")[0])
-        return wb[sheet], row, column_index_from_string(letters)
-    return None
-
-
 def _named_sheet(wb: Any, name: str) -> Any:
-    found = _named(wb, name)
+    found = named_cell(wb, name)
     if found is None:
         raise FillError(f"模板中缺少定义名称“{name}”，无法确定填写位置。")
     return found[0]
 
 
 def _put(wb: Any, key: str, value: object) -> None:
-    found = _named(wb, NAMES[key])
+    found = named_cell(wb, NAMES[key])
     if found is not None:
         sheet, row, col = found
         put(sheet, row, col, value)
@@ -211,8 +201,8 @@ def _unmerge_rows(ws: Any, first: int, last: int) -> None:
 
 
 def _fill_tasks(wb: Any, ws: Any, spec: DepartmentSpec) -> None:
-    header = _named(wb, NAMES["tasks"])
-    block = _named(wb, NAMES["budget_block"])
+    header = named_cell(wb, NAMES["tasks"])
+    block = named_cell(wb, NAMES["budget_block"])
     if header is None or block is None:
         return
     _, header_row, label_col = header
@@ -240,17 +230,11 @@ def _fill_tasks(wb: Any, ws: Any, spec: DepartmentSpec) -> None:
 
 
 def _fill_budget(wb: Any, ws: Any, spec: DepartmentSpec) -> None:
-    block = _named(wb, NAMES["budget_block"])
+    block = named_cell(wb, NAMES["budget_block"])
     if block is None:
         return
-    _, row, _ = block
-    labels = {label: BUDGET_FIELDS_BY_LABEL[label] for label in BUDGET_FIELDS_BY_LABEL}
-    for label_row in (row, row + 1):
-        for col in range(1, ws.max_column + 1):
-            label = str(ws.cell(row=label_row, column=col).value or "").strip()
-            if label in labels:
-                value_row = label_row + 1
-                put(ws, value_row, col, getattr(spec.budget, labels[label]))
+    for label, (row, col) in budget_cells(ws, block[1]).items():
+        put(ws, row, col, getattr(spec.budget, BUDGET_FIELDS_BY_LABEL[label]))
 
 
 BUDGET_FIELDS_BY_LABEL = {label: key for key, label in BUDGET_FIELDS.items()}
@@ -258,33 +242,6 @@ assert set(BUDGET_SUBLABELS) <= set(BUDGET_FIELDS_BY_LABEL)
 
 
 # --- the indicator block ------------------------------------------------------------------------------------------
-
-
-def block_columns(ws: Any, header_row: int) -> dict[str, int]:
-    """Column roles of the indicator header row, by label (so a restyled template may reorder columns)."""
-    roles: dict[str, int] = {}
-    for col in range(1, ws.max_column + 1):
-        value = ws.cell(row=header_row, column=col).value
-        role = match_column_role(value) if isinstance(value, str) else None
-        if role and role not in roles:
-            roles[role] = col
-        elif isinstance(value, str) and "绩效指标" in value and "label" not in roles:
-            roles["label"] = col
-    return roles
-
-
-def block_rows(ws: Any, header_row: int) -> tuple[int, int]:
-    """First and last slot row: the rows under the header that carry a 一级/二级 label or sit in their merges."""
-    columns = block_columns(ws, header_row)
-    last = header_row
-    level_cols = [columns[r] for r in ("level1", "level2") if r in columns]
-    for row in range(header_row + 1, ws.max_row + 1):
-        if any(ws.cell(row=row, column=col).value not in (None, "") for col in level_cols):
-            last = row
-    for merged in ws.merged_cells.ranges:
-        if merged.min_row > header_row and merged.min_col in level_cols:
-            last = max(last, merged.max_row)
-    return header_row + 1, last
 
 
 def _slots(ws: Any, columns: dict[str, int], first: int, last: int) -> list[tuple[str, str, int]]:
@@ -324,7 +281,7 @@ def _planned_rows(
 
 
 def _fill_indicators(wb: Any, ws: Any, indicators: list[IndicatorSpec]) -> None:
-    header = _named(wb, NAMES["indicators"])
+    header = named_cell(wb, NAMES["indicators"])
     if header is None:
         raise FillError("模板中缺少绩效指标表头（定义名称 pg_indicator_header）。")
     header_row = header[1]
@@ -349,7 +306,6 @@ def _fill_indicators(wb: Any, ws: Any, indicators: list[IndicatorSpec]) -> None:
     _merge_runs(ws, columns, planned, first)
     if "label" in columns:
         _merge(ws, header_row, columns["label"], new_last, columns["label"])
-    add_entry_help(ws, columns, first, new_last)
     ws.print_area = f"A1:{column_letter(width)}{new_last}"
 
 

@@ -1,20 +1,19 @@
 """The standard 项目支出 and 部门整体支出 绩效目标表 (the seed's Hunan 2026 layout), built with openpyxl.
 
 `build_template` makes the empty, print-ready template: title, 填报单位, 金额单位, the header block, the fixed
-一级/二级 rows in the seed's order, entry help (drop-down lists, a 二级 list that depends on the 一级, input
-messages) and defined names for every cell a filler writes — so a province can restyle the file and move cells
-without code changes. `workbook_templates/build_templates.py` saves them; `perfgoals_xl.templates.fill` fills them.
+一级/二级 rows in the seed's order and defined names for every cell a filler writes — so a province can restyle
+the file and move cells without code changes. Its entry help (drop-downs, input messages) and native checks
+are drawn by `perfgoals_xl.templates.native`. `workbook_templates/build_templates.py` saves them; `perfgoals_xl.templates.fill` fills them.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from perfgoals_xl.core.check import LISTS_SHEET
 from perfgoals_xl.core.grid import column_letter
 from perfgoals_xl.core.models import KIND_TITLES
-from perfgoals_xl.core.vocab import HIERARCHY
 from perfgoals_xl.files.write.cells import put
+from perfgoals_xl.templates.native import NAMES, add_lists, equip
 
 PROJECT_SLOTS = (
     ("产出指标", ("数量指标", "质量指标", "时效指标")),
@@ -44,47 +43,8 @@ DEPARTMENT_COLUMNS = (
     "备注",
 )
 BUDGET_SUBLABELS = ("一般公共预算", "政府性基金预算", "财政专户管理资金", "其他资金", "基本支出", "项目支出")
-OPERATORS = ("≥", "≤", "=", ">", "<", "定性")
-COMMON_UNITS = (
-    "%",
-    "人",
-    "人次",
-    "次",
-    "个",
-    "件",
-    "项",
-    "户",
-    "万元",
-    "元",
-    "年",
-    "月",
-    "天",
-    "工作日",
-    "公里",
-    "平方米",
-    "亩",
-    "无",
-)
 DEFAULT_TASK_ROWS = 3
 WIDTH = 8  # columns A:H
-
-# defined names of the cells a filler writes (workbook scope)
-NAMES = {
-    "title": "pg_title",
-    "unit_name": "pg_unit_name",
-    "amount_unit": "pg_amount_unit",
-    "name": "pg_project_name",
-    "budget": "pg_budget",
-    "category": "pg_category",
-    "period": "pg_period",
-    "goal": "pg_goal",
-    "region": "pg_region",
-    "department": "pg_department",
-    "duties": "pg_duties",
-    "tasks": "pg_tasks_header",
-    "budget_block": "pg_budget_block",
-    "indicators": "pg_indicator_header",
-}
 
 FONT_BODY = "仿宋"  # FangSong, on every Chinese Windows
 FONT_TITLE = "宋体"  # SimSun
@@ -99,9 +59,9 @@ def build_template(kind: str, year: int = 2026) -> Any:
     ws.title = KIND_TITLES[kind]
     rows = _project_rows(year) if kind == "project" else _department_rows(year)
     _write(ws, rows)
-    _add_lists(wb)
+    add_lists(wb)
     _style(ws, kind)
-    _entry_help(ws, kind)
+    equip(ws)  # drop-downs, input messages and the native twins (perfgoals_xl.templates.native)
     return wb
 
 
@@ -252,92 +212,3 @@ def _named_row(ws: Any, key: str) -> int:
 
     ref = ws.parent.defined_names[NAMES[key]].attr_text.split("!")[1].replace("$", "")
     return coordinate_from_string(ref)[1]
-
-
-# --- entry help: drop-downs and input messages ----------------------------------------------------------------
-
-
-def _add_lists(wb: Any) -> None:
-    """A hidden sheet with the 二级 lists, one defined name per 一级 (for the dependent drop-down)."""
-    from openpyxl.workbook.defined_name import DefinedName
-
-    lists = wb.create_sheet(LISTS_SHEET)
-    lists.sheet_state = "hidden"
-    for col, (level1, level2s) in enumerate(HIERARCHY.items(), 1):
-        put(lists, 1, col, level1)
-        for row, level2 in enumerate(level2s, 2):
-            put(lists, row, col, level2)
-        letter = column_letter(col)
-        ref = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(level2s) + 1}"
-        wb.defined_names[level1] = DefinedName(level1, attr_text=ref)
-
-
-def add_entry_help(ws: Any, columns: dict[str, int], first: int, last: int) -> None:
-    """Drop-down lists and input messages over indicator rows first..last (re-run after rows change)."""
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    ws.data_validations.dataValidation = [
-        dv for dv in ws.data_validations.dataValidation if not (dv.promptTitle or "").startswith("绩效目标")
-    ]
-
-    def column(role: str) -> str:
-        letter = column_letter(columns[role])
-        return f"{letter}{first}:{letter}{last}"
-
-    level1_letter = column_letter(columns["level1"])
-    specs = [
-        (
-            "level1",
-            f'"{",".join(HIERARCHY)}"',
-            "一级指标",
-            "请选择：产出指标、效益指标、满意度指标、成本指标。",
-            "stop",
-        ),
-        (
-            "level2",
-            f'INDIRECT(LOOKUP("座",${level1_letter}${first}:${level1_letter}{first}))',
-            "二级指标",
-            "请选择该一级指标下的二级指标（列表随一级指标变化）。",
-            "warning",
-        ),
-        (
-            "operator",
-            f'"{",".join(OPERATORS)}"',
-            "指标值类型",
-            "≥、≤、=、>、< 用于定量指标；文字目标选“定性”。成本指标一般用“≤”。",
-            "stop",
-        ),
-        (
-            "unit",
-            f'"{",".join(COMMON_UNITS)}"',
-            "度量单位",
-            "定量指标必填（%、人、次、万元…）；定性指标填“无”。可输入列表以外的单位。",
-            "information",
-        ),
-    ]
-    for role, formula, title, prompt, style in specs:
-        if role not in columns:
-            continue
-        dv = DataValidation(type="list", formula1=formula, allow_blank=True, errorStyle=style)
-        dv.promptTitle, dv.prompt, dv.showInputMessage = f"绩效目标：{title}", prompt, True
-        dv.errorTitle, dv.error, dv.showErrorMessage = "输入有误", f"请从列表中选择{title}。", True
-        dv.add(column(role))
-        ws.add_data_validation(dv)
-    for role, title, prompt in (
-        ("name", "三级指标", "写明衡量的具体内容，如“培训人数”“群众满意度”，不要照抄层级名或项目名。"),
-        ("value", "指标值", "定量指标填数字（不带符号和单位），定性指标填文字，如“达到预期目标”。"),
-    ):
-        if role in columns:
-            dv = DataValidation(type=None, allow_blank=True)
-            dv.promptTitle, dv.prompt, dv.showInputMessage = f"绩效目标：{title}", prompt, True
-            dv.add(column(role))
-            ws.add_data_validation(dv)
-
-
-def _entry_help(ws: Any, kind: str) -> None:
-    from perfgoals_xl.templates.fill import block_columns, block_rows
-
-    header = _named_row(ws, "indicators")
-    columns = block_columns(ws, header)
-    first, last = block_rows(ws, header)
-    add_entry_help(ws, columns, first, last)

@@ -28,6 +28,7 @@ from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
+from openpyxl.formula.translate import Translator
 from openpyxl.styles import Font, PatternFill, Side
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.utils import absolute_coordinate, get_column_letter, range_boundaries
@@ -880,7 +881,10 @@ def _clear_conditional_formats(wb: Workbook, action: dict) -> None:
 
 
 def _subtract_conditional_formats(ws: Worksheet, bounds: tuple[int, int, int, int]) -> None:
-    """Remove the cells in `bounds` from every conditional format, as range.conditionalFormats.clearAll()."""
+    """Remove the cells in `bounds` from every conditional format, as range.conditionalFormats.clearAll().
+
+    A formula is relative to the top-left cell of its range: when that cell goes, Excel re-bases the formula
+    on the new top-left cell, so each remaining cell still reads what it read before."""
     top, left, bottom, right = bounds
     rebuilt = ConditionalFormattingList()
     for cf in ws.conditional_formatting:
@@ -893,10 +897,19 @@ def _subtract_conditional_formats(ws: Worksheet, bounds: tuple[int, int, int, in
         }
         if not cells:
             continue
+        anchor = min((area.min_row, area.min_col) for area in cf.sqref.ranges)
+        runs = _row_runs(cells)
         for rule in cf.rules:
             rule.priority = rule.priority or 1
-            rebuilt.add(" ".join(_row_runs(cells)), rule)
+            if (new_anchor := min(cells)) != anchor:
+                rule.formula = [_rebased(f, anchor, new_anchor) for f in rule.formula]
+            rebuilt.add(" ".join(runs), rule)
     ws.conditional_formatting = rebuilt
+
+
+def _rebased(formula: str, old: tuple[int, int], new: tuple[int, int]) -> str:
+    origin, target = _range_text((*old, *old)), _range_text((*new, *new))
+    return Translator(f"={formula}", origin=origin).translate_formula(target).removeprefix("=")
 
 
 def _row_runs(cells: set[tuple[int, int]]) -> list[str]:
