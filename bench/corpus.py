@@ -6,6 +6,7 @@
 - `book_200.xlsx`: BOOK_SHEETS such project sheets in one workbook.
 - `department_12000.xlsx`: the seed's 部门整体支出绩效目标表 with an indicator block of DEPARTMENT_ROWS rows
   (一级 labels merged down their block, as in the seed; about one row in 200 with a defect).
+- `department_200000.xlsx`: the same with HUGE_ROWS rows — a block pasted far too long (issue 12).
 
 Everything is drawn from a fixed random seed, so a corpus is the same on every machine. `ensure()` writes the
 corpus when it is missing or was written by another GENERATOR_VERSION (bump it whenever the output changes).
@@ -24,12 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
 SMALL_FILES = 500
 BOOK_SHEETS = 200
 DEPARTMENT_ROWS = 12_000
+HUGE_ROWS = 200_000
 RANDOM_SEED = 2026
 
 PLACES = ("渌口镇", "南洲镇", "龙船镇", "淦田镇", "古岳峰镇", "龙门镇", "朱亭镇", "雷打石镇", "区直", "全区")
@@ -72,6 +74,8 @@ class Corpus:
     department: Path  # one department table with a `rows`-row indicator block
     sheets: int
     rows: int
+    huge: Path  # the same with a `huge_rows`-row block
+    huge_rows: int
 
     @property
     def one(self) -> Path:
@@ -85,19 +89,22 @@ def ensure(
     files: int = SMALL_FILES,
     sheets: int = BOOK_SHEETS,
     rows: int = DEPARTMENT_ROWS,
+    huge_rows: int = HUGE_ROWS,
     log: Callable[[str], None] = print,
 ) -> Corpus:
     """The corpus in `folder`, (re)generated when missing, incomplete or from another generator version."""
-    wanted = {"version": GENERATOR_VERSION, "files": files, "sheets": sheets, "rows": rows}
+    wanted = {"version": GENERATOR_VERSION, "files": files, "sheets": sheets, "rows": rows, "huge": huge_rows}
     corpus = Corpus(
         small=[folder / "small" / f"project_{number:03d}.xlsx" for number in range(1, files + 1)],
         book=folder / f"book_{sheets}.xlsx",
         department=folder / f"department_{rows}.xlsx",
         sheets=sheets,
         rows=rows,
+        huge=folder / f"department_{huge_rows}.xlsx",
+        huge_rows=huge_rows,
     )
     manifest = folder / "manifest.json"
-    paths = [*corpus.small, corpus.book, corpus.department]
+    paths = [*corpus.small, corpus.book, corpus.department, corpus.huge]
     if manifest.is_file() and json.loads(manifest.read_text()) == wanted and all(p.is_file() for p in paths):
         return corpus
     log(f"generating the corpus in {folder} (generator version {GENERATOR_VERSION}) …")
@@ -111,6 +118,7 @@ def ensure(
         write(path, [project_sheet(templates, rng, number)])
     write(corpus.book, [project_sheet(templates, rng, number) for number in range(1, sheets + 1)])
     write(corpus.department, [department_sheet(templates[2], rng, rows)])
+    write(corpus.huge, [department_sheet(templates[2], rng, huge_rows)])
     manifest.write_text(json.dumps(wanted) + "\n")
     return corpus
 

@@ -128,6 +128,18 @@ def openpyxl_read(paths: list[Path]) -> None:
                 pass
 
 
+def check_streamed(paths: list[Path], jobs: int = 1) -> None:
+    """What `perfgoals-xl check --format json > file` does in process: check, stream the JSON (discarded)."""
+    import os
+
+    from perfgoals_xl.core.render import write_json
+    from perfgoals_xl.core.report import Report
+    from perfgoals_xl.pipeline import check_files
+
+    with open(os.devnull, "w", encoding="utf-8") as sink:
+        write_json(Report(check_files(paths, jobs=jobs)), sink)
+
+
 def check_to_json(paths: list[Path]) -> dict[str, Any]:
     """What `perfgoals-xl check --format json` does in process: check every file, build the JSON document."""
     from perfgoals_xl.core.render import to_json
@@ -194,6 +206,45 @@ def check_files(corpus: Corpus, repeats: Repeats, scratch: Path) -> Measure:
 
 def check_book(corpus: Corpus, repeats: Repeats, scratch: Path) -> Measure:
     return _check_measure("check_book", f"`check` of the {corpus.sheets}-sheet book", [corpus.book], repeats)
+
+
+def check_huge(corpus: Corpus, repeats: Repeats, scratch: Path) -> Measure:
+    """The 200,000-row block, checked and streamed as the CLI does, against calamine reading it."""
+    paths = [corpus.huge]
+    ours, baseline = interleaved(
+        min(repeats.timing, 3), lambda: check_streamed(paths), lambda: calamine_read(paths)
+    )
+    return Measure(
+        name="check_huge",
+        title=f"`check --format json` of the {corpus.huge_rows:,}-row block, in process",
+        baseline_title="python-calamine reads every cell",
+        unit="s",
+        kind="ratio",
+        target=3.0,
+        ours=ours,
+        baseline=baseline,
+    )
+
+
+JOBS_COPIES = 4  # the 500 small files four times over: a batch of 2,000
+
+
+def check_jobs(corpus: Corpus, repeats: Repeats, scratch: Path) -> Measure:
+    """`check --jobs 2` of 2,000 files against the same batch in one process (both stream the JSON)."""
+    paths = corpus.small * JOBS_COPIES
+    ours, baseline = interleaved(
+        min(repeats.timing, 3), lambda: check_streamed(paths, jobs=2), lambda: check_streamed(paths, jobs=1)
+    )
+    return Measure(
+        name="check_jobs",
+        title=f"`check --jobs 2` of {len(paths):,} files (the small corpus {JOBS_COPIES}× over)",
+        baseline_title="the same batch in one process (`--jobs 1`)",
+        unit="s",
+        kind="ratio",
+        target=0.6,
+        ours=ours,
+        baseline=baseline,
+    )
 
 
 def annotate_book(corpus: Corpus, repeats: Repeats, scratch: Path) -> Measure:
@@ -293,10 +344,11 @@ result = work(Path(sys.argv[1]))
 print(json.dumps({{"before": before, "peak": kib("VmHWM")}}))
 """
 PEAK_CASES = {
-    "check": (
-        "from perfgoals_xl.pipeline import check_files\nfrom perfgoals_xl.core.render import to_json\nfrom perfgoals_xl.core.report import Report\n"
-        "import python_calamine",
-        "    return to_json(Report(check_files([path])))",
+    "check": (  # as `check --format json > file`: the JSON streamed (to /dev/null)
+        "import os\nfrom perfgoals_xl.pipeline import check_files\nfrom perfgoals_xl.core.render import write_json\n"
+        "from perfgoals_xl.core.report import Report\nimport python_calamine",
+        "    with open(os.devnull, 'w', encoding='utf-8') as sink:\n"
+        "        write_json(Report(check_files([path])), sink)",
     ),
     "calamine": (
         "import python_calamine",
@@ -323,13 +375,23 @@ def peak_rss(case: str, path: Path, warm_up: Path) -> tuple[float, float]:
 
 
 def peak_memory(corpus: Corpus, repeats: Repeats, scratch: Path) -> Measure:
+    return _peak_measure("peak_memory", corpus.department, corpus.rows, corpus.one, repeats.memory)
+
+
+def peak_memory_huge(corpus: Corpus, repeats: Repeats, scratch: Path) -> Measure:
+    return _peak_measure(
+        "peak_memory_huge", corpus.huge, corpus.huge_rows, corpus.one, min(repeats.memory, 2)
+    )
+
+
+def _peak_measure(name: str, path: Path, rows: int, warm_up: Path, runs: int) -> Measure:
     samples: dict[str, list[tuple[float, float]]] = {case: [] for case in PEAK_CASES}
-    for _ in range(repeats.memory):
+    for _ in range(runs):
         for case, found in samples.items():
-            found.append(peak_rss(case, corpus.department, corpus.one))
+            found.append(peak_rss(case, path, warm_up))
     return Measure(
-        name="peak_memory",
-        title=f"peak memory, the {corpus.rows:,}-row department sheet (rise of the peak RSS in a child)",
+        name=name,
+        title=f"peak memory, the {rows:,}-row department sheet (rise of the peak RSS in a child)",
         baseline_title="python-calamine reads it",
         unit="MB",
         kind="ratio",
@@ -352,4 +414,7 @@ MEASURES: dict[str, MeasureFunction] = {
     "cli_process": cli_process,
     "ribbon_import": ribbon_import_time,
     "peak_memory": peak_memory,
+    "check_huge": check_huge,
+    "peak_memory_huge": peak_memory_huge,
+    "check_jobs": check_jobs,
 }

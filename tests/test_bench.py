@@ -11,11 +11,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import corpus as corpora
-from bench.measures import Repeats, check_files, check_to_json, peak_rss
+from bench.measures import Repeats, check_files, check_huge, check_jobs, check_to_json, peak_rss
 
 
 def tiny(folder: Path, **sizes: int) -> corpora.Corpus:
-    return corpora.ensure(folder, **{"files": 3, "sheets": 2, "rows": 60, **sizes}, log=lambda _: None)
+    return corpora.ensure(
+        folder, **{"files": 3, "sheets": 2, "rows": 60, "huge_rows": 90, **sizes}, log=lambda _: None
+    )
 
 
 def test_corpus_is_seed_shaped_and_regenerated_only_when_needed(tmp_path, monkeypatch):
@@ -51,4 +53,13 @@ def test_a_measure_returns_sane_numbers(tmp_path):
 def test_peak_memory_child_reports_a_rise(tmp_path):
     corpus = tiny(tmp_path)
     peak, rise = peak_rss("calamine", corpus.department, corpus.one)
+    assert 0 <= rise <= peak < 2048
+
+
+def test_the_scale_measures_run_on_a_tiny_corpus(tmp_path):
+    corpus = tiny(tmp_path / "corpus")
+    repeats = Repeats(timing=1, process=1, memory=1, reference=1)
+    for measure in (check_huge(corpus, repeats, tmp_path), check_jobs(corpus, repeats, tmp_path)):
+        assert len(measure.ours) == len(measure.baseline) == 1 and measure.value > 0, measure.name
+    peak, rise = peak_rss("check", corpus.huge, corpus.one)
     assert 0 <= rise <= peak < 2048
