@@ -20,8 +20,6 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape
 
-from perfgoals_xl.server.scripts import SCRIPTS
-
 SERVER_SOURCE = "RibbonPerfgoalsServer.bas"
 UI_NS = "http://schemas.microsoft.com/office/2006/01/customui"
 # xlwings/addin/: the VBA client of RunServerPython, in the order `xlwings quickstart --server` imports it.
@@ -77,11 +75,18 @@ def is_secure(flavour: ServerFlavour) -> bool:
     return parts.scheme == "https" or parts.hostname in ("localhost", "127.0.0.1", "::1")
 
 
+def _scripts() -> list:
+    """The server's scripts (imported when an add-in is built: they bring xlwings, which `check` never needs)."""
+    from perfgoals_xl.server.scripts import SCRIPTS
+
+    return list(SCRIPTS.values())
+
+
 def server_custom_ui(custom_ui: bytes) -> bytes:
     """The ribbon with only the buttons the server runs (and the groups that still have one)."""
     ET.register_namespace("", UI_NS)
     root = ET.fromstring(custom_ui)
-    served = {script.button for script in SCRIPTS.values()}
+    served = {script.button for script in _scripts()}
     for tab in root.iter(f"{{{UI_NS}}}tab"):
         for group in list(tab):
             for button in list(group):
@@ -96,7 +101,7 @@ def server_dispatcher(folder: Path, flavour: ServerFlavour) -> str:
     """vba/RibbonPerfgoalsServer.bas with the URL and one `Case` per script; CRLF line ends."""
     source = (folder / SERVER_SOURCE).read_text(encoding="ascii")
     cases = "\n".join(
-        f'        Case "{script.button}"\n            script = "{script.name}"' for script in SCRIPTS.values()
+        f'        Case "{script.button}"\n            script = "{script.name}"' for script in _scripts()
     )
     source = source.replace("__SERVER_URL__", flavour.url).replace("__CASES__", cases)
     lines = source.replace("\r\n", "\n").strip("\n").split("\n")
