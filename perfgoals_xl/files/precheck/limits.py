@@ -9,6 +9,8 @@ MAX_PARSED_BYTES = 256 * 1024 * 1024  # the parts calamine parses (sheets, strin
 MAX_MEMBERS = 10_000  # parts in a zip package (a workbook of 200 sheets has ~220)
 MAX_SHEET_CELLS = 8_400_000  # rows × columns of a sheet's used rectangle (calamine allocates all of it): a
 # whole sheet (1,048,576 rows) of the standard forms' 8 columns
+MAX_OPENPYXL_CELLS = 2_000_000  # cells (and merged cells) of a workbook openpyxl may load to write a copy:
+# it builds an object of about 0.5 kB for each, so this is about 1 GB
 MAX_BOOK_CELLS = 10_000_000  # the same, summed over the sheets of a workbook
 MAX_XLS_BYTES = 256 * 1024 * 1024  # an .xls is read into memory to walk its OLE directory
 MAX_PERCENT_CELLS = 200_000  # percent-formatted numeric cells recorded per workbook; beyond, no more are

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from perfgoals_xl.core.grid import Grid
 from perfgoals_xl.core.marks import Plan, plan_marks
+from perfgoals_xl.files.precheck.limits import MAX_OPENPYXL_CELLS
 from perfgoals_xl.files.write.clear import ClearReport, remove_marks
 from perfgoals_xl.files.write.copy import from_grids, renamed
 from perfgoals_xl.files.write.draw import draw
@@ -95,12 +96,23 @@ def annotate(src: Path, dst: Path, plan: Plan, grids: list[Grid], *, force: bool
     if src.suffix.lower() in OPENPYXL_SUFFIXES:
         book = load_file(src, "写出标注副本")
     else:
+        _refuse_too_many_cells(src, grids)
         book, titles = from_grids(grids)
         plan = renamed(plan, titles)
     remove_marks(book, keep_values=True)  # a check after 计算合计 keeps the totals it wrote
     draw(book, plan)
     save_file(book, dst)
     return dst
+
+
+def _refuse_too_many_cells(src: Path, grids: list[Grid]) -> None:
+    """The copy of an .xls/.xlsb/.ods is built cell by cell in openpyxl: bounded as load_file bounds a load."""
+    cells = sum(1 for grid in grids for line in grid.rows for value in line if value is not None)
+    if cells > MAX_OPENPYXL_CELLS:
+        raise WriteError(
+            f"文件“{src.name}”共有 {cells:,} 个非空单元格，超出写出副本的上限 {MAX_OPENPYXL_CELLS:,}，"
+            "未能写出标注副本。校验结果仍在报告中；如需标注，请删除表格以外多余的行后再试。"
+        )
 
 
 def clear(src: Path, dst: Path, *, force: bool = False) -> ClearReport:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from perfgoals_xl.core.errors import PerfgoalsError
 from perfgoals_xl.core.grid import column_index
 from perfgoals_xl.files.errors import short_reason
-from perfgoals_xl.files.precheck.limits import MAX_SHEET_CELLS
+from perfgoals_xl.files.precheck.limits import MAX_OPENPYXL_CELLS
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
@@ -75,23 +75,38 @@ _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="\$?([A-Z]+)\$?(\d+)(?::\$?([A-
 
 
 def _refuse_huge_merges(src: Path, data: bytes, action: str) -> None:
-    """openpyxl makes one object per merged cell: a merge over a whole sheet would take minutes and gigabytes."""
+    """openpyxl makes an object of each cell and each merged cell: a merge over a whole sheet, or a block of
+    millions of cells, would take minutes and gigabytes. Refused beyond MAX_OPENPYXL_CELLS."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             sheets = [n for n in package.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+            total = 0
             for name in sheets:
-                cells = 0
-                for col1, row1, col2, row2 in _MERGE.findall(package.read(name)):
-                    top, left = int(row1), column_index(col1.decode())
-                    bottom, right = int(row2 or row1), column_index((col2 or col1).decode())
-                    cells += (bottom - top + 1) * (right - left + 1)
-                if cells > MAX_SHEET_CELLS:
+                xml = package.read(name)
+                merged = _merged_cells(xml)
+                if merged > MAX_OPENPYXL_CELLS:
                     raise WriteError(
-                        f"文件“{src.name}”的“{name.rsplit('/', 1)[-1]}”合并单元格覆盖约 {cells:,} 个单元格，"
+                        f"文件“{src.name}”的“{name.rsplit('/', 1)[-1]}”合并单元格覆盖约 {merged:,} 个单元格，"
                         f"超出安全上限，未能{action}。请取消表格以外的大范围合并后再试。"
                     )
+                total += xml.count(b"<c ") + xml.count(b"<c>")
+            if total > MAX_OPENPYXL_CELLS:
+                raise WriteError(
+                    f"文件“{src.name}”共有约 {total:,} 个单元格，超出写出副本的上限 {MAX_OPENPYXL_CELLS:,}"
+                    f"（逐格载入所需内存过大），未能{action}。校验结果仍在报告中；"
+                    "如需标注，请删除表格以外多余的行后再试。"
+                )
     except zipfile.BadZipFile:
         return  # openpyxl reports a damaged package below
+
+
+def _merged_cells(xml: bytes) -> int:
+    cells = 0
+    for col1, row1, col2, row2 in _MERGE.findall(xml):
+        top, left = int(row1), column_index(col1.decode())
+        bottom, right = int(row2 or row1), column_index((col2 or col1).decode())
+        cells += (bottom - top + 1) * (right - left + 1)
+    return cells
 
 
 def save_file(book: OpenpyxlWorkbook, dst: Path) -> None:
