@@ -131,34 +131,64 @@ def _check_one(path: Path, settings: Settings | None, keep_grids: bool) -> Check
 def _in_workers(
     paths: list[Path], settings: list[Settings | None], jobs: int, keep_grids: bool
 ) -> Iterator[Checked]:
-    """The files checked in `jobs` worker processes (pebble: a worker that dies or runs past the time limit
-    fails that file alone), at most a few per worker in flight so memory stays bounded; yielded in order."""
+    """The files checked in `jobs` worker processes, a few files per task (a task's round trip costs about
+    what checking a small file does), a few tasks per worker in flight so memory stays bounded; yielded in
+    order. pebble stops a task past its time limit and survives a worker's death; the files of such a task
+    are then checked again one per task, so only the file at fault fails."""
     from collections import deque
 
     from pebble import ProcessPool
 
-    window = jobs * 4
+    size = max(1, min(CHUNK_FILES, -(-len(paths) // (jobs * 4))))
+    items = list(zip(paths, settings, strict=True))
     with ProcessPool(max_workers=jobs) as pool:
         pending: deque = deque()
-        queue = iter(zip(paths, settings, strict=True))
-        for path, chosen in queue:
+        for start in range(0, len(items), size):
+            chunk = items[start : start + size]
             pending.append(
-                (path, pool.schedule(_check_one, (path, chosen, keep_grids), timeout=FILE_TIMEOUT_SECONDS))
+                (chunk, pool.schedule(_check_chunk, (chunk, keep_grids), timeout=FILE_TIMEOUT_SECONDS))
             )
-            if len(pending) >= window:
-                yield _outcome(*pending.popleft())
+            if len(pending) >= jobs * 4:
+                yield from _chunk_outcome(pool, *pending.popleft(), keep_grids)
         while pending:
-            yield _outcome(*pending.popleft())
+            yield from _chunk_outcome(pool, *pending.popleft(), keep_grids)
+
+
+CHUNK_FILES = 16  # at most this many files per task
+
+
+def _check_chunk(chunk: list[tuple[Path, Settings | None]], keep_grids: bool) -> list[Checked]:
+    return [_check_one(path, chosen, keep_grids) for path, chosen in chunk]
+
+
+def _chunk_outcome(
+    pool: Any, chunk: list[tuple[Path, Settings | None]], future: Any, keep_grids: bool
+) -> Iterator[Checked]:
+    """A task's results; when its worker died or ran out of time, its files one per task again."""
+    if len(chunk) == 1:
+        yield _outcome(chunk[0][0], future)
+        return
+    try:
+        yield from future.result()
+        return
+    except Exception:  # which file was at fault is found by checking them one by one
+        pass
+    singles = [
+        (item[0], pool.schedule(_check_chunk, ([item], keep_grids), timeout=FILE_TIMEOUT_SECONDS))
+        for item in chunk
+    ]
+    for path, single in singles:
+        yield _outcome(path, single)
 
 
 def _outcome(path: Path, future: Any) -> Checked:
-    """A worker's result, or the error of the one file whose worker died or ran out of time."""
+    """A one-file task's result, or the error of the file whose worker died or ran out of time."""
     from concurrent.futures import TimeoutError as FutureTimeout
 
     from pebble import ProcessExpired
 
     try:
-        return future.result()
+        return future.result()[0]
     except FutureTimeout:
         message = (
             f"校验文件“{path.name}”超过 {FILE_TIMEOUT_SECONDS:g} 秒仍未完成，已停止；其余文件照常校验。"

@@ -72,10 +72,11 @@ def _dies_on_marked(path: Path, settings=None):
 real_check_workbook = pipeline.check_workbook
 
 
+@pytest.mark.parametrize("count", [6, 30], ids=["a file per task", "files share a task"])
 def test_a_dying_or_stuck_worker_fails_its_file_alone(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
 ) -> None:
-    paths = batch(tmp_path, 6)
+    paths = batch(tmp_path, count)
     crash = tmp_path / "崩溃.xlsx"
     slow = tmp_path / "很慢.xlsx"
     shutil.copyfile(ONE_SHEET, crash)

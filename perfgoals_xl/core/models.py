@@ -10,8 +10,8 @@ its cell, so a finding can quote and point at it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any, Literal
+from dataclasses import dataclass, fields
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
@@ -30,6 +30,31 @@ YEAR = re.compile(
 )  # periods of side-by-side column groups (88号: 中期 ‖ 年度)
 
 
+T = TypeVar("T")
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def fast_pickle(cls: type[T]) -> type[T]:
+    """A slotted frozen dataclass that unpickles without dataclasses' walk over fields() for every object:
+    a worker process (check --jobs) sends thousands of them back."""
+    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    _FIELD_NAMES[cls] = names
+
+    def __reduce__(self: Any) -> tuple[Any, tuple[Any, ...]]:
+        return _restore, (cls, tuple([getattr(self, name) for name in names]))
+
+    cls.__reduce__ = __reduce__  # type: ignore[method-assign,assignment]
+    return cls
+
+
+def _restore(cls: type[T], values: tuple[Any, ...]) -> T:
+    restored = object.__new__(cls)
+    for name, value in zip(_FIELD_NAMES[cls], values, strict=True):
+        object.__setattr__(restored, name, value)
+    return restored
+
+
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Loc:
     """A cell, 1-based. (A slotted dataclass, not a pydantic model: a sheet has thousands, see bench/.)"""
@@ -109,6 +134,7 @@ def revalue(field: Field, value: str | float | None) -> Field:
     return _field(value, field.text, field.row, field.col)
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class HeaderItem:
     """A labelled header cell (项目名称 …) and the value beside (or below) it; `value` is None when blank.
@@ -122,6 +148,7 @@ class HeaderItem:
     known: bool = True
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class FundingLine:
     """One line of a 资金情况 list: `(一)财政拨款小计 4.00` (level 1), `1、一般公共预算 4.00` (level 2)."""
@@ -130,6 +157,7 @@ class FundingLine:
     level: int
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class FundingGroup:
     """A total (年度资金总额, 中期资金总额 …) and the source lines listed under it in its own column group."""
@@ -138,6 +166,7 @@ class FundingGroup:
     lines: tuple[FundingLine, ...]
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class ReaderNote:
     """Something the reader had to say about the layout (a row it could not place, a shifted hierarchy …);
@@ -149,6 +178,7 @@ class ReaderNote:
     message: str
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Indicator:
     """One row of the indicator block (绩效指标): 一级/二级 labels (carried down), 三级 name and target."""
@@ -187,6 +217,7 @@ class Indicator:
         return op in QUANTITATIVE_OPERATORS or (op is None and self.declared == "定量")
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class IndicatorBlock:
     """Where an indicator block's header row is and which column holds what."""
@@ -205,6 +236,7 @@ class IndicatorBlock:
         return "level1" in self.columns or "level2" in self.columns
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Task:
     """年度主要任务: one task of a department table."""
@@ -214,6 +246,7 @@ class Task:
     content: Field | None
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Breakdown:
     """A breakdown (支出明细, 成本构成 …) closed by a 合计 row: per column, the item amounts and the total."""
@@ -224,6 +257,7 @@ class Breakdown:
     totals: dict[int, Field]  # column → the 合计 amount
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class CellNotice:
     """A cell whose value the file does not hold: a formula saved without its result (rule S09 names it)."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from perfgoals_xl.core.grid import address
-from perfgoals_xl.core.models import Severity, Table
+from perfgoals_xl.core.models import Severity, Table, fast_pickle
 
 if TYPE_CHECKING:  # provenance reads settings files, which name rules, which report Findings
     from perfgoals_xl.core.provenance import SettingsInForce
@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # provenance reads settings files, which name rules, which re
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One problem found, at one cell. The message says what is wrong; the cell is the report's to show."""
@@ -37,6 +38,7 @@ def count(findings: Iterable[Finding], severity: Severity) -> int:
     return sum(1 for f in findings if f.severity == severity)
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class FileError:
     """Why a file could not be checked: a code (not_found, corrupt, no_table, internal …) and a Chinese
@@ -61,6 +63,7 @@ class FileReport:
         return count(self.findings, severity)
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Summary:
     files: int
