@@ -44,13 +44,13 @@ def _report(corpus: Corpus) -> Any:
 
 
 def _page_data(report: Any) -> dict[str, Any]:
-    from perfgoals_xl.core.settings import Settings
+    from perfgoals_xl.core.provenance import SettingsInForce
     from perfgoals_xl.web.data import report_data
 
     data = report_data(
         report,
         checked_at=datetime(2026, 12, 1),
-        settings=[Settings()],
+        settings=[SettingsInForce(origin="defaults")],
         folders=[f"单位{i % UNITS:02d}" for i in range(len(report.files))],
     )
     for index, entry in enumerate(data["report"]["files"]):

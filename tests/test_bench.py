@@ -63,3 +63,11 @@ def test_the_scale_measures_run_on_a_tiny_corpus(tmp_path):
         assert len(measure.ours) == len(measure.baseline) == 1 and measure.value > 0, measure.name
     peak, rise = peak_rss("check", corpus.huge, corpus.one)
     assert 0 <= rise <= peak < 2048
+
+
+def test_the_report_page_measure_runs(tmp_path):
+    from bench.report_page import report_page
+
+    corpus = tiny(tmp_path / "corpus")
+    measure = report_page(corpus, Repeats(timing=1, process=1, memory=1, reference=1), tmp_path)
+    assert measure.value > 0 and measure.details
