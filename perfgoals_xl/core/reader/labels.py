@@ -127,7 +127,7 @@ def label_key(text: object) -> str:
     return clean(text) if isinstance(text, int | float) and not isinstance(text, bool) else ""
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=2048)  # labels repeat; the cells of a long block must not fill it
 def _label_key(text: str) -> str:
     key = clean(text).replace("（", "(").replace("）", ")").lstrip("*＊")
     key = _SUBITEM.sub("", key)
@@ -173,7 +173,7 @@ def match_header_label(text: object) -> LabelMatch | None:
     return _match_header_label(text) if isinstance(text, str) else None
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def _match_header_label(text: str) -> LabelMatch | None:
     key = _ANNOTATED.sub("", LABEL_AMOUNT_UNIT.sub("", label_key(text)))
     if not key or len(key) > 16:
@@ -193,7 +193,7 @@ def match_column_role(text: object) -> str | None:
     return _match_column_role(text)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def _match_column_role(text: str) -> str | None:
     key = label_key(text)
     if key in _COLUMN_LOOKUP:
