@@ -308,6 +308,14 @@ class Table(BaseModel):
     def facts(self) -> dict[str, Any]:
         return self._facts
 
+    def __getstate__(self) -> dict[Any, Any]:
+        """Pickled without its facts (a cache, derived again when asked): a third of what a worker sends."""
+        state = super().__getstate__()
+        private = state.get("__pydantic_private__")
+        if private and private.get("_facts"):
+            state = {**state, "__pydantic_private__": {**private, "_facts": {}}}
+        return state
+
     @property
     def money_unit(self) -> str:
         """The 金额单位 amounts are read in: as declared, else 万元 (the standard of every template seen)."""
