@@ -16,7 +16,7 @@ from perfgoals_xl.core.config import ConfigError, load_settings
 from perfgoals_xl.core.provenance import SettingsInForce, resolve
 from perfgoals_xl.core.report import FileReport, Report
 from perfgoals_xl.core.settings import PROFILES
-from perfgoals_xl.files.find import find_workbooks
+from perfgoals_xl.files.find import file_key, find_workbooks
 from perfgoals_xl.files.read import Workbook
 from perfgoals_xl.pipeline import AfterCheck, check_files, default_jobs
 
@@ -77,9 +77,7 @@ def jobs_option(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def annotate_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """--annotate OUT_DIR and --force (check and report)."""
-    command = click.option("--force", is_flag=True, help="与 --annotate 同用：覆盖已存在的标注副本。")(
-        command
-    )
+    command = click.option("--force", is_flag=True, help="覆盖已存在的输出文件和标注副本。")(command)
     return click.option(
         "--annotate",
         "annotate_dir",
@@ -201,9 +199,11 @@ def run_check(
     show = progress if progress is not None else len(paths) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
     if not show:
         return check_files(paths, settings, after=after, jobs=jobs)
+    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(transient=True, console=None) as bar:
+    # on stderr, like the decision above: `check --format json > r.json` stays clean JSON
+    with Progress(transient=True, console=Console(stderr=True)) as bar:
         task = bar.add_task("正在校验", total=len(paths))
         return check_files(paths, settings, after=after, progress=lambda _path: bar.advance(task), jobs=jobs)
 
@@ -256,8 +256,12 @@ def annotate_targets(paths: list[Path], out_dir: Path) -> list[tuple[Path, Path]
                 continue
             pairs.append((found, out_dir / found.parent.relative_to(argument) / annotated_name(found)))
     used: set[str] = set()
+    sources: set[str] = set()
     unique = []
     for source, target in pairs:
+        if file_key(source) in sources:
+            continue  # the same file given twice is checked once
+        sources.add(file_key(source))
         candidate, number = target, 2
         while str(candidate).casefold() in used:  # a.xls and a.xlsx, or the same name from two folders
             candidate, number = target.with_name(f"{target.stem}({number}){target.suffix}"), number + 1

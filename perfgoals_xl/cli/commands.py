@@ -74,16 +74,23 @@ def totals(paths: tuple[Path, ...], output: str, include_hidden: bool | None, is
     "--template", "kind", type=click.Choice(["project", "department"]), required=True, help="标准模板种类。"
 )
 @click.argument("data", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="输出的 .xlsx 文件。")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="输出的 .xlsx 文件（文件夹不存在时新建）。",
+)
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")
 def fill_command(kind: str, data: Path, output: Path, force: bool) -> None:
     """把数据填入标准模板。DATA 为 JSON/YAML（见 perfgoals-xl schema）或任意格式的绩效目标表工作簿。
 
     工作簿中有多张同类表时，依次写出 OUT.xlsx、OUT_2.xlsx……
     """
-    from perfgoals_xl.files.write import WriteError, save_workbook
+    from perfgoals_xl.files.write import WriteError, prepare_output, save_workbook
 
     try:
+        prepare_output(output, force=force, suffixes=(".xlsx",), what="Excel 工作簿")  # before reading DATA
         specs = [s for s in load_specs(data, kind) if s.kind == kind]
         if not specs:
             raise FillError(

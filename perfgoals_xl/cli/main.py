@@ -6,7 +6,9 @@ from __future__ import annotations
 import dataclasses
 import io
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -65,7 +67,16 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", help="报告格式。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="报告格式。")
+@click.option(
+    "-o",
+    "--output",
+    "--output-file",
+    "out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="把报告写入此文件（.txt、.json 或无扩展名），不打印到屏幕。",
+)
 @click.option("--show-info", is_flag=True, help="文本报告中也列出提示（info）。")
 @click.option("--progress/--no-progress", default=None, help="显示进度条（默认：文件较多且在终端中时显示）。")
 @jobs_option
@@ -73,7 +84,8 @@ def main() -> None:
 @annotate_options
 def check(
     paths: tuple[Path, ...],
-    output: str,
+    fmt: str,
+    out: Path | None,
     show_info: bool,
     progress: bool | None,
     jobs: int | None,
@@ -101,6 +113,8 @@ def check(
 
     退出码：0 无错误；1 至少一条错误；2 有文件无法读取或标注副本无法写出（其余文件照常处理）或配置有误。
     """
+    if out is not None:
+        _report_out_ready(out, force)  # before checking: a report that cannot be written is said at once
     batch = run_batch(
         list(paths),
         overrides(profile, select, ignore, strict, include_hidden),
@@ -112,25 +126,57 @@ def check(
         jobs=jobs,
     )
     written = batch.written
-    if output == "json":
+    report = Report(batch.results)
+    if fmt == "json":
         annotated = (
             {index: written.get(index) for index in range(len(batch.results))}
             if annotate_dir is not None
             else None
         )
-        with EchoStream() as stream:
-            write_json(Report(batch.results), stream, annotated)
+        _report_out(out, force, lambda stream: write_json(report, stream, annotated))
     else:
-        click.echo(render_text(Report(batch.results), show_info=show_info))
+        lines = [render_text(report, show_info=show_info)]
         if written:
-            click.echo(
+            lines.append(
                 f"\n已写出 {len(written)} 个标注副本（问题行标色、批注、“校验结果”工作表；原文件未改动）："
             )
-            for index in sorted(written):
-                click.echo(f"  {written[index]}")
+            lines.extend(f"  {written[index]}" for index in sorted(written))
+        _report_out(out, force, lambda stream: stream.write("\n".join(lines) + "\n"))
+    if out is not None:
+        summary = report.summary
+        click.echo(
+            f"已写出报告：{out}（{summary.files} 个文件，错误 {summary.errors} 条，警告 {summary.warnings} 条，"
+            f"无法读取 {summary.unreadable} 个）"
+        )
     for message in batch.failures:
         click.echo(f"未写出标注副本：{message}", err=True)
     sys.exit(batch.exit_code)
+
+
+def _report_out_ready(out: Path, force: bool) -> None:
+    from perfgoals_xl.files.write import WriteError, prepare_output
+    from perfgoals_xl.files.write.save import TEXT_SUFFIXES
+
+    try:
+        prepare_output(out, force=force, suffixes=TEXT_SUFFIXES, what="文本或 JSON 报告")
+    except WriteError as exc:
+        click.echo(exc.message, err=True)
+        sys.exit(EXIT_FAILED)
+
+
+def _report_out(out: Path | None, force: bool, write: Callable[[TextIO], object]) -> None:
+    """The report to `out` (a text file, never a workbook), else to stdout in pieces."""
+    if out is None:
+        with EchoStream() as stream:
+            write(stream)
+        return
+    from perfgoals_xl.files.write import WriteError, save_text
+
+    try:
+        save_text(out, write, force=force, what="文本或 JSON 报告")
+    except WriteError as exc:
+        click.echo(exc.message, err=True)
+        sys.exit(EXIT_FAILED)
 
 
 @main.command()
@@ -152,7 +198,7 @@ def rules(output: str) -> None:
     "out",
     required=True,
     type=click.Path(path_type=Path),
-    help="清除标记后的文件（或文件夹，文件名不变）；原文件不改动。",
+    help="清除标记后的文件；给出文件夹时写入其中，文件名去掉“_校验”（a_校验.xlsx → a.xlsx）。原文件不改动。",
 )
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")
 def clear(file: Path, out: Path, force: bool) -> None:
@@ -160,10 +206,10 @@ def clear(file: Path, out: Path, force: bool) -> None:
 
     用户自己的填充色、条件格式、批注和名称都保留。退出码：0 成功（或文件中没有标记）；2 无法读取或写出。
     """
-    from perfgoals_xl.files.write import WriteError
+    from perfgoals_xl.files.write import WriteError, cleared_name
     from perfgoals_xl.files.write import clear as clear_marks
 
-    target = out / file.name if out.is_dir() else out
+    target = out / cleared_name(file) if out.is_dir() else out
     try:
         report = clear_marks(file, target, force=force)
     except WriteError as exc:

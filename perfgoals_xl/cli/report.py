@@ -30,9 +30,12 @@ from perfgoals_xl.core.match import pair_files
 from perfgoals_xl.core.provenance import SettingsInForce
 from perfgoals_xl.core.report import FileReport, Report
 from perfgoals_xl.core.settings import Settings
-from perfgoals_xl.files.find import WORKBOOK_SUFFIXES, find_workbooks
+from perfgoals_xl.files.find import find_workbooks
+from perfgoals_xl.files.write.save import PAGE_SUFFIXES, TEXT_SUFFIXES
 from perfgoals_xl.web.data import Previous, diff_data, report_data
 from perfgoals_xl.web.page import render_page
+
+PAGE_WHAT = "网页报告，不会覆盖工作簿或其他文件"
 
 
 def _link(target: Path, page: Path) -> str:
@@ -44,11 +47,22 @@ def _link(target: Path, page: Path) -> str:
     return quote(relative.as_posix(), safe="/")
 
 
-def _write_page(text: str, out: Path) -> None:
+def _write_page(text: str, out: Path, force: bool) -> None:
     from perfgoals_xl.files.write import WriteError, save_page
 
     try:
-        save_page(text, out)
+        save_page(text, out, force=force)
+    except WriteError as exc:
+        click.echo(exc.message, err=True)
+        sys.exit(EXIT_FAILED)
+
+
+def _output_ready(out: Path, force: bool, suffixes: tuple[str, ...], what: str) -> None:
+    """Said before any checking: an output that cannot be written (suffix, existing without --force)."""
+    from perfgoals_xl.files.write import WriteError, prepare_output
+
+    try:
+        prepare_output(out, force=force, suffixes=suffixes, what=what)
     except WriteError as exc:
         click.echo(exc.message, err=True)
         sys.exit(EXIT_FAILED)
@@ -107,9 +121,7 @@ def report(
 
     退出码与 check 相同：0 无错误；1 至少一条错误；2 有文件无法读取、标注副本或报告无法写出，或配置有误。
     """
-    if out.suffix.lower() not in (".html", ".htm"):
-        click.echo(f"报告文件“{out}”应以 .html 结尾（不会覆盖工作簿或其他文件）。", err=True)
-        sys.exit(EXIT_FAILED)
+    _output_ready(out, force, PAGE_SUFFIXES, PAGE_WHAT)
     if previous is not None and not previous.exists():
         click.echo(f"找不到上次报送的文件夹或文件“{previous}”。", err=True)
         sys.exit(EXIT_FAILED)
@@ -146,7 +158,7 @@ def report(
         annotated=annotated,
         previous=earlier,
     )
-    _write_page(render_page(data), out)
+    _write_page(render_page(data), out, force)
     summary = Report(batch.results).summary
     click.echo(
         f"已写出报告：{out}（{summary.files} 个文件，{summary.tables} 张表；"
@@ -179,6 +191,7 @@ def _diff_exit(diff: Diff, new: list[FileReport]) -> int:
     default=None,
     help="写入此文件（html 必须给出，.html）。",
 )
+@click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")
 @click.option("--show-info", is_flag=True, help="文本中也列出提示（info）。")
 @settings_options
 def diff_command(
@@ -186,6 +199,7 @@ def diff_command(
     new: Path,
     output: str,
     out: Path | None,
+    force: bool,
     show_info: bool,
     profile: str | None,
     select: tuple[str, ...],
@@ -205,6 +219,14 @@ def diff_command(
     if output == "html" and out is None:
         click.echo("--format html 需要用 -o 指定输出的 .html 文件。", err=True)
         sys.exit(EXIT_FAILED)
+    if out is not None:
+        html = output == "html"
+        _output_ready(
+            out,
+            force,
+            PAGE_SUFFIXES if html else TEXT_SUFFIXES,
+            PAGE_WHAT if html else "对比结果的文本或 JSON",
+        )
     checked_at = datetime.now()
     options = overrides(profile, select, ignore, strict, include_hidden)
     before = _check_side(old, options, config, isolated)[0]
@@ -214,7 +236,7 @@ def diff_command(
     )
     result = diff_reports(before, after, str(old), str(new), tolerance)
     if output == "html":
-        _write_page(render_page(diff_data(result, checked_at=checked_at, settings=settings)), out)  # type: ignore[arg-type]
+        _write_page(render_page(diff_data(result, checked_at=checked_at, settings=settings)), out, force)  # type: ignore[arg-type]
         click.echo(f"已写出对比页面：{out}")
     else:
         text = (
@@ -225,24 +247,21 @@ def diff_command(
         if out is None:
             click.echo(text)
         else:
-            _write_text(text, out)
+            _write_text(text, out, force)
     for report in result.unreadable:
         if report.error is not None:
             click.echo(report.error.message, err=True)
     sys.exit(_diff_exit(result, after))
 
 
-def _write_text(text: str, out: Path) -> None:
+def _write_text(text: str, out: Path, force: bool) -> None:
     """The text or JSON written to `out`; never over a workbook."""
-    if out.suffix.lower() in WORKBOOK_SUFFIXES:
-        click.echo(
-            f"输出文件“{out}”是工作簿格式；对比结果不会写入工作簿，请另选文件名（如 .txt、.json）。", err=True
-        )
-        sys.exit(EXIT_FAILED)
+    from perfgoals_xl.files.write import WriteError, save_text
+
     try:
-        out.write_text(text + "\n", encoding="utf-8")
-    except OSError as exc:
-        click.echo(f"无法写出文件“{out}”（{exc.strerror or exc}）。", err=True)
+        save_text(out, text + "\n", force=force, what="对比结果的文本或 JSON")
+    except WriteError as exc:
+        click.echo(exc.message, err=True)
         sys.exit(EXIT_FAILED)
 
 

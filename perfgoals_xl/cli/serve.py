@@ -35,6 +35,7 @@ NEED_EXTRA = "请先安装服务器组件：pip install 'perfgoals-xl[server]'"
 @click.option(
     "--url", default=None, help="用户访问服务器的 HTTPS 地址（写入清单，例如 https://pg.czj.gov.cn）。"
 )
+@click.option("--force", is_flag=True, help="与 --manifest 同用：覆盖已存在的清单文件。")
 @click.option("--new-token", is_flag=True, help="不启动服务器，只生成一个新的随机访问令牌。")
 def serve(
     host: str | None,
@@ -43,6 +44,7 @@ def serve(
     config: Path | None,
     manifest: Path | None,
     url: str | None,
+    force: bool,
     new_token: bool,
 ) -> None:
     """启动单位的校验服务器：没有 Python 的电脑上的 Excel 通过加载项把工作表发到这里校验。
@@ -59,7 +61,7 @@ def serve(
         click.echo(make_token())
         return
     if manifest is not None:
-        _write_manifest(manifest, url)
+        _write_manifest(manifest, url, force)
         return
     try:
         settings = load_server_config(config, {"host": host, "port": port, "workers": workers})
@@ -74,14 +76,16 @@ def serve(
     run(settings)
 
 
-def _write_manifest(path: Path, url: str | None) -> None:
+def _write_manifest(path: Path, url: str | None, force: bool) -> None:
+    from perfgoals_xl.files.write import WriteError, prepare_output
     from perfgoals_xl.server.officejs import ManifestError, write_manifest
 
     if not url:
         _fail("写出清单需要服务器的 HTTPS 地址：--url https://…")
     try:
+        prepare_output(path, force=force, suffixes=(".xml",), what="Office.js 加载项清单")
         write_manifest(path, url)
-    except ManifestError as exc:
+    except (ManifestError, WriteError) as exc:
         _fail(exc.message)
     click.echo(f"已写出 Office.js 加载项清单 {path}（服务器 {url}）。部署方法见 docs/server.md。")
 

@@ -300,8 +300,8 @@ def test_clear_command(tmp_path):
     assert not (tmp_path / "again.xlsx").exists()
 
     (tmp_path / "folder").mkdir()
-    into = run("clear", str(annotated), "-o", str(tmp_path / "folder"))
-    assert into.returncode == 0 and (tmp_path / "folder" / annotated.name).is_file()
+    into = run("clear", str(annotated), "-o", str(tmp_path / "folder"))  # a folder: the name before _校验
+    assert into.returncode == 0 and (tmp_path / "folder" / "seed_one_sheet.xlsx").is_file()
     missing = run("clear", str(tmp_path / "nope.xlsx"), "-o", str(tmp_path / "x.xlsx"))
     assert missing.returncode == 2 and "找不到文件" in missing.stderr
 

@@ -123,7 +123,7 @@ def test_the_web_report_says_it_and_takes_isolated(submitted, tmp_path):
     meta = _embedded(page)["meta"]
     assert f"设置：配置文件“{config}”；口径 hunan-2026；不启用 H、V、C、S" in meta
     assert f"注意：报送文件夹中的设置文件“{config}”关闭了 {len(RULES)} 条规则（全部规则）。" in meta
-    isolated = run("report", str(workbook.parents[1]), "-o", str(page), "--isolated", home=home)
+    isolated = run("report", str(workbook.parents[1]), "-o", str(page), "--isolated", "--force", home=home)
     assert isolated.returncode == 1 and isolated.stderr == ""
     assert (
         "设置：默认设置（--isolated：不查找设置文件）；口径 hunan-2026；全部规则" in _embedded(page)["meta"]

@@ -366,10 +366,15 @@ def test_the_source_is_never_the_output(tmp_path: Path) -> None:
     assert digest(src) == before
 
 
-def test_missing_output_folder_is_named(tmp_path: Path) -> None:
+def test_a_missing_output_folder_is_created(tmp_path: Path) -> None:
+    assert annotated(ONE_SHEET, tmp_path / "没有" / "更深" / "out.xlsx").is_file()
+
+
+def test_an_output_folder_that_cannot_be_made_is_named(tmp_path: Path) -> None:
+    (tmp_path / "文件").write_text("", encoding="utf-8")  # a file where the folder should be
     with pytest.raises(WriteError) as caught:
-        annotated(ONE_SHEET, tmp_path / "没有" / "out.xlsx")
-    assert "没有" in caught.value.message and "不存在" in caught.value.message
+        annotated(ONE_SHEET, tmp_path / "文件" / "out.xlsx")
+    assert "无法创建输出文件夹" in caught.value.message and "文件" in caught.value.message
 
 
 def test_permission_denied_is_a_chinese_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -90,6 +90,17 @@ class _Ole:
         return self._chain(start, self.fat, self._sector, self.sectors)[:size]
 
 
+ENCRYPTION_STREAMS = ("EncryptedPackage", "EncryptionInfo")  # an OOXML package behind a password
+
+
+def is_encrypted_package(data: bytes) -> bool:
+    """An OLE compound file holding a password-protected OOXML package (what an encrypted .xlsx is)."""
+    try:
+        return any(name in _Ole(data).entries for name in ENCRYPTION_STREAMS)
+    except (ValueError, struct.error):
+        return False
+
+
 def check_ole(path: Path, size: int) -> None:
     if size > MAX_XLS_BYTES:
         raise ReadError(
@@ -101,7 +112,7 @@ def check_ole(path: Path, size: int) -> None:
     except (ValueError, struct.error) as exc:
         raise corrupt(path, f"复合文档结构有误：{short_reason(exc)}") from exc
     streams = set(ole.entries)
-    if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
+    if any(name in streams for name in ENCRYPTION_STREAMS):
         raise encrypted(path)
     if "WordDocument" in streams:
         raise ReadError("not_workbook", f"文件“{path.name}”是 Word 文档，不是 Excel 工作簿。")

@@ -29,8 +29,10 @@ from perfgoals_xl.files.write.save import (
     WriteError,
     load_file,
     output_path,
+    prepare_output,
     save_file,
     save_page,
+    save_text,
     save_workbook,
 )
 from perfgoals_xl.files.write.style import ANNOTATED_SUFFIX, OPENPYXL_SUFFIXES
@@ -41,9 +43,12 @@ __all__ = [
     "annotate",
     "annotated_name",
     "clear",
+    "cleared_name",
     "output_suffix",
     "plan_for",
+    "prepare_output",
     "save_page",
+    "save_text",
     "save_workbook",
 ]
 
@@ -63,6 +68,11 @@ def output_suffix(src: Path) -> str:
 def annotated_name(src: Path) -> str:
     """`报送表.xls` → `报送表_校验.xlsx`."""
     return f"{src.stem}{ANNOTATED_SUFFIX}{output_suffix(src)}"
+
+
+def cleared_name(src: Path) -> str:
+    """`报送表_校验.xlsx` → `报送表.xlsx`: the name the file had before it was annotated."""
+    return f"{src.stem.removesuffix(ANNOTATED_SUFFIX) or src.stem}{output_suffix(src)}"
 
 
 def plan_for(workbook: Workbook, result: FileReport, *, checked_at: datetime | None = None) -> Plan:

@@ -1,5 +1,8 @@
 """Reading a workbook for writing and writing it safely: a temporary file in the output folder, moved into
-place; the source is only ever read. Also the report pages (.html only)."""
+place; the source is only ever read. Also the report pages (.html only) and text reports.
+
+Every output of every command follows one convention (`prepare_output`): the suffix is checked, an existing
+file is kept unless `force`, and a missing output folder is created."""
 
 from __future__ import annotations
 
@@ -11,12 +14,13 @@ import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from perfgoals_xl.core.errors import PerfgoalsError
 from perfgoals_xl.core.grid import column_index
 from perfgoals_xl.files.errors import short_reason
-from perfgoals_xl.files.precheck.limits import MAX_OPENPYXL_CELLS
+from perfgoals_xl.files.precheck.limits import MAX_OPENPYXL_CELLS, OLE_MAGIC
+from perfgoals_xl.files.precheck.ole import is_encrypted_package
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
@@ -26,29 +30,42 @@ class WriteError(PerfgoalsError):
     """A file that cannot be written (or read for writing); `message` is Chinese and names the file."""
 
 
-def save_workbook(book: OpenpyxlWorkbook, dst: Path, *, force: bool = False) -> Path:
-    """Save a workbook we made (a filled template) atomically; an existing `dst` needs `force`."""
-    if not dst.parent.is_dir():
-        raise WriteError(f"输出文件夹“{dst.parent}”不存在，无法写出“{dst.name}”。")
+TEXT_SUFFIXES = (".txt", ".json", ".md", ".csv", "")  # a report in words: never a workbook's suffix
+
+
+def prepare_output(
+    dst: Path, *, force: bool, suffixes: tuple[str, ...], what: str, src: Path | None = None
+) -> Path:
+    """`dst` ready to be written: its suffix one of `suffixes` (`what` says which kind of file), not `src`
+    itself, not a folder, not an existing file unless `force`; its folder created when missing."""
+    if dst.suffix.lower() not in suffixes:
+        shown = "、".join(s for s in suffixes if s) or "（无扩展名）"
+        raise WriteError(f"输出文件“{dst}”的扩展名应为 {shown}（{what}）。")
+    if src is not None and dst.exists() and (dst.resolve() == src.resolve() or os.path.samefile(dst, src)):
+        raise WriteError(f"输出文件“{dst}”就是原文件；原文件不会被改写，请另选输出位置。")
+    if dst.is_dir():
+        raise WriteError(f"输出位置“{dst}”是一个文件夹，不是文件。")
     if dst.exists() and not force:
         raise WriteError(f"输出文件“{dst}”已存在，未覆盖（加 --force 可覆盖）。")
+    try:
+        dst.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteError(f"无法创建输出文件夹“{dst.parent}”（{_reason(exc)}）。") from exc
+    return dst
+
+
+def save_workbook(book: OpenpyxlWorkbook, dst: Path, *, force: bool = False) -> Path:
+    """Save a workbook we made (a filled template) atomically as .xlsx; an existing `dst` needs `force`."""
+    prepare_output(dst, force=force, suffixes=(".xlsx",), what="Excel 工作簿")
     save_file(book, dst)
     return dst
 
 
 def output_path(src: Path, dst: Path, force: bool) -> Path:
+    """Where an annotated or cleared copy of `src` goes (its suffix already chosen)."""
     if not src.is_file():
         raise WriteError(f"找不到文件“{src}”。")
-    if not dst.parent.is_dir():
-        raise WriteError(f"输出文件夹“{dst.parent}”不存在，无法写出“{dst.name}”。")
-    if dst.exists():
-        if dst.resolve() == src.resolve() or os.path.samefile(dst, src):
-            raise WriteError(f"输出文件“{dst}”就是原文件；原文件不会被改写，请另选输出位置。")
-        if dst.is_dir():
-            raise WriteError(f"输出位置“{dst}”是一个文件夹，不是文件。")
-        if not force:
-            raise WriteError(f"输出文件“{dst}”已存在，未覆盖（加 --force 可覆盖）。")
-    return dst
+    return prepare_output(dst, force=force, suffixes=(".xlsx", ".xlsm"), what="Excel 工作簿", src=src)
 
 
 def load_file(src: Path, action: str) -> OpenpyxlWorkbook:
@@ -59,6 +76,11 @@ def load_file(src: Path, action: str) -> OpenpyxlWorkbook:
         data = src.read_bytes()
     except OSError as exc:
         raise WriteError(f"无法读取文件“{src.name}”，未能{action}（{_reason(exc)}）。") from exc
+    if data.startswith(OLE_MAGIC) and is_encrypted_package(data):
+        raise WriteError(
+            f"文件“{src.name}”设有打开密码（已加密），未能{action}。"
+            "请在 Excel 中取消密码（文件 › 信息 › 保护工作簿 › 用密码进行加密，清空密码）后另存，再试。"
+        )
     _refuse_huge_merges(src, data, action)
     try:
         with warnings.catch_warnings():
@@ -123,16 +145,29 @@ def save_file(book: OpenpyxlWorkbook, dst: Path) -> None:
 PAGE_SUFFIXES = (".html", ".htm")
 
 
-def save_page(text: str, dst: Path) -> Path:
+def save_page(text: str, dst: Path, *, force: bool = False) -> Path:
     """Write a web page (an .html report) atomically; any other suffix is refused, so no workbook is ever
-    overwritten by a report. An existing page is replaced."""
-    if dst.suffix.lower() not in PAGE_SUFFIXES:
-        raise WriteError(f"报告文件“{dst}”应以 .html 结尾（不会覆盖工作簿或其他文件）。")
-    if dst.is_dir():
-        raise WriteError(f"输出位置“{dst}”是一个文件夹，不是文件。")
-    if not dst.parent.is_dir():
-        raise WriteError(f"输出文件夹“{dst.parent}”不存在，无法写出“{dst.name}”。")
+    overwritten by a report; an existing page needs `force`."""
+    prepare_output(dst, force=force, suffixes=PAGE_SUFFIXES, what="网页报告，不会覆盖工作簿或其他文件")
     _replace(dst, lambda temp: temp.write_text(text, encoding="utf-8", newline="\n"))
+    return dst
+
+
+def save_text(
+    dst: Path, content: str | Callable[[TextIO], None], *, force: bool = False, what: str = "文本报告"
+) -> Path:
+    """Write a report in words (text or JSON; a string, or a function that writes to a stream) atomically;
+    never over a workbook; an existing file needs `force`."""
+    prepare_output(dst, force=force, suffixes=TEXT_SUFFIXES, what=what)
+
+    def write(temp: Path) -> None:
+        with temp.open("w", encoding="utf-8", newline="\n") as stream:
+            if isinstance(content, str):
+                stream.write(content)
+            else:
+                content(stream)
+
+    _replace(dst, write)
     return dst
 
 
