@@ -7,6 +7,7 @@ Private Const SERVER_URL As String = "__SERVER_URL__"
 
 Public Sub OnAction(control As IRibbonControl)
     Dim script As String
+    If Not ReadyForServer() Then Exit Sub
     Select Case control.ID
 __CASES__
         Case Else
@@ -14,6 +15,25 @@ __CASES__
     End Select
     RunServerPython SERVER_URL & "/xlwings/custom-scripts-call/" & script
 End Sub
+
+' RunServerPython sends the active workbook: with none open, or the book in Protected View, xlwings' VBA stops
+' with run-time error 91 and a Debug button. Say what to do instead (__MSG_...__: see RibbonPerfgoals.bas).
+Private Function ReadyForServer() As Boolean
+    Dim app As Object, protectedWindow As Object
+    If Not ActiveWorkbook Is Nothing Then
+        ReadyForServer = True
+        Exit Function
+    End If
+    Set app = Application
+    On Error Resume Next
+    Set protectedWindow = app.ActiveProtectedViewWindow ' Excel 2010+, late-bound: Excel 2007 still compiles
+    On Error GoTo 0
+    If protectedWindow Is Nothing Then
+        MsgBox __MSG_NO_WORKBOOK__, vbExclamation, __MSG_TITLE__
+    Else
+        MsgBox __MSG_PROTECTED_VIEW__, vbExclamation, __MSG_TITLE__
+    End If
+End Function
 
 ' The actions of perfgoals' handlers that xlwings' Remote.bas lacks; RunServerPython runs each action
 ' through Application.Run by its name, so these sit beside Remote.bas in the same project.

@@ -2,11 +2,13 @@
 
 The build starts from the ribbon add-in template shipped in the installed xlwings package
 (`xlwings/quickstart_addin_ribbon.xlam`, stamped with the xlwings version the project pins) and
-1. swaps in our `customUI/customUI.xml` (zipfile copy: entry order, compression and dates kept);
-2. renames the config sheet `_myaddin.conf` → `perfgoals.conf` (which switches it on) and writes the
-   interpreter path into it (XML edit);
-3. with pyOpenVBA (optional extra `addin`): renames the module RibbonMyAddin → RibbonPerfgoals, sets its
-   code to vba/RibbonPerfgoals.bas and sets `PROJECT_NAME = "perfgoals"` in the xlwings module.
+1. swaps in our `customUI/customUI.xml` (zipfile copy: entry order, compression and dates kept) and pairs it
+   with the relationship type of its namespace (the template pairs Office 2007's with Office 2010's);
+2. renames the config sheet `_myaddin.conf` → `perfgoals.conf` (which switches it on), writes the interpreter
+   path into it and `ADD_WORKBOOK_TO_PYTHONPATH = false` (XML edit);
+3. with pyOpenVBA: renames the module RibbonMyAddin → RibbonPerfgoals, sets its code to vba/RibbonPerfgoals.bas
+   (its Chinese messages spelled with ChrW) and sets `PROJECT_NAME = "perfgoals"` in the xlwings module;
+4. tidies what pyOpenVBA leaves off-spec and names the VBA project `perfgoals` (cli/addin_vba.py).
 With `--server URL` the buttons call the bureau server instead (cli/addin_server.py).
 The VBA project keeps no compiled p-code (the template's `_VBA_PROJECT` is the version-independent form), so
 Excel compiles the edited source when it loads the add-in. See vba/README.md.
@@ -29,7 +31,8 @@ from xml.sax.saxutils import escape
 import click
 
 from perfgoals_xl.cli import EXIT_FAILED
-from perfgoals_xl.cli.addin_server import ServerFlavour, ServerFlavourError
+from perfgoals_xl.cli.addin_server import ServerFlavour, ServerFlavourError, append_conf_rows
+from perfgoals_xl.cli.addin_vba import VbaProjectError, tidy_project, with_messages
 from perfgoals_xl.core.errors import PerfgoalsError
 from perfgoals_xl.resources import resource_dirs
 
@@ -48,6 +51,15 @@ CUSTOM_UI = "customUI/customUI.xml"
 WORKBOOK = "xl/workbook.xml"
 WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 CONTENT_TYPES = "[Content_Types].xml"
+PACKAGE_RELS = "_rels/.rels"
+VBA_PROJECT = "xl/vbaProject.bin"
+# customUI of the 2006/01 namespace (Office 2007) is found through this relationship type; the 2007 type is for
+# the 2009/07 namespace (Office 2010). xlwings' own xlwings.xlam pairs them so.
+UI_RELATIONSHIP = "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
+UI_RELATIONSHIP_2010 = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+# A workbook's folder on sys.path could shadow our modules, and a OneDrive/SharePoint book (a URL as its
+# FullName) makes xlwings raise an English traceback before our code runs.
+LOCAL_CONF = [("ADD_WORKBOOK_TO_PYTHONPATH", "false")]
 ADDIN_CONTENT_TYPE = "application/vnd.ms-excel.addin.macroEnabled.main+xml"
 
 NS = {
@@ -55,7 +67,7 @@ NS = {
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
 }
-NEED_EXTRA = "请先安装：pip install 'perfgoals-xl[addin]'（生成加载项需要 pyOpenVBA）"
+NEED_PYOPENVBA = "找不到 pyOpenVBA（生成加载项需要它），请重新安装 perfgoals-xl：pip install perfgoals-xl"
 
 
 class AddinError(PerfgoalsError):
@@ -114,7 +126,7 @@ def dispatcher_source(folder: Path | None = None) -> str:
         text = raw.decode("ascii")
     except UnicodeDecodeError:
         raise AddinError(f"{MODULE}.bas 只能包含 ASCII 字符（VBA 工程的代码页无法保存中文）。") from None
-    lines = text.replace("\r\n", "\n").strip("\n").split("\n")
+    lines = with_messages(text).replace("\r\n", "\n").strip("\n").split("\n")
     return "\r\n".join(lines) + "\r\n"
 
 
@@ -130,7 +142,7 @@ def build(
     try:
         from pyopenvba import ExcelFile
     except ImportError:
-        raise AddinError(NEED_EXTRA) from None
+        raise AddinError(NEED_PYOPENVBA) from None
     import xlwings
 
     folder = vba_dir()
@@ -141,13 +153,13 @@ def build(
         raise AddinError(f"vba/customUI.xml 不是有效的 XML：{exc}") from None
     from perfgoals_xl.cli import addin_server
 
-    conf: list[tuple[str, str]] = []
+    conf = list(LOCAL_CONF)
     if server is None:
         bas = dispatcher_source(folder)
     else:
         custom_ui = addin_server.server_custom_ui(custom_ui)
         bas = addin_server.server_dispatcher(folder, server)
-        conf = addin_server.conf_rows(server)
+        conf += addin_server.conf_rows(server)
     result = BuildResult(
         out, xlwings.__version__, pinned_xlwings(), interpreter, server=server and server.url
     )
@@ -167,14 +179,29 @@ def build(
             if server is not None:
                 addin_server.add_remote_modules(project, template_path().parent / "addin")
             workbook.set_module(XLWINGS_MODULE, _set_project_name(workbook.get_module(XLWINGS_MODULE)))
-            built = Path(tmp) / f"built-{ADDIN_FILE}"
-            workbook.save(built)
+            saved = Path(tmp) / f"saved-{ADDIN_FILE}"
+            workbook.save(saved)
+        built = Path(tmp) / f"built-{ADDIN_FILE}"
+        _tidy_vba_project(saved, built)
         with ExcelFile(built) as check:
             problems = check.validate()
             if problems or MODULE not in check.module_names():
                 raise AddinError(f"生成的加载项未通过校验：{'；'.join(problems) or '缺少模块 ' + MODULE}")
         shutil.copyfile(built, out)
     return result
+
+
+def _tidy_vba_project(source: Path, target: Path) -> None:
+    """The package copied entry by entry with its VBA project tidied (cli/addin_vba.py)."""
+    with zipfile.ZipFile(source) as package, zipfile.ZipFile(target, "w") as out:
+        for info in package.infolist():
+            data = package.read(info)
+            if info.filename == VBA_PROJECT:
+                try:
+                    data = tidy_project(data)
+                except VbaProjectError as exc:
+                    raise AddinError(exc.message) from None
+            out.writestr(info, data)
 
 
 def _set_project_name(source: str) -> str:
@@ -198,14 +225,12 @@ def _rewrite_package(
         workbook = source.read(WORKBOOK).decode("utf-8")
         sheet_part = _sheet_part(workbook, source.read(WORKBOOK_RELS), TEMPLATE_CONF)
         sheet = _set_interpreter(source.read(sheet_part).decode("utf-8"), interpreter)
-        if conf:
-            from perfgoals_xl.cli.addin_server import append_conf_rows
-
-            try:
-                sheet = append_conf_rows(sheet, conf)
-            except ServerFlavourError as exc:
-                raise AddinError(str(exc)) from None
+        try:
+            sheet = append_conf_rows(sheet, conf)
+        except ServerFlavourError as exc:
+            raise AddinError(str(exc)) from None
         replaced = {
+            PACKAGE_RELS: _ui_relationship(source.read(PACKAGE_RELS)),
             CUSTOM_UI: custom_ui,
             WORKBOOK: _rename_conf_sheet(workbook).encode("utf-8"),
             sheet_part: sheet.encode("utf-8"),
@@ -214,6 +239,14 @@ def _rewrite_package(
             for info in source.infolist():
                 data = replaced.get(info.filename)
                 target.writestr(info, source.read(info) if data is None else data)
+
+
+def _ui_relationship(rels: bytes) -> bytes:
+    """_rels/.rels with the customUI part found through the relationship type of its namespace."""
+    old, new = UI_RELATIONSHIP_2010.encode(), UI_RELATIONSHIP.encode()
+    if rels.count(old) + rels.count(new) != 1:
+        raise AddinError(f"模板的 {PACKAGE_RELS} 中没有唯一的功能区（customUI）关系，模板可能已变化。")
+    return rels.replace(old, new)
 
 
 def _sheet_part(workbook: str, rels: bytes, sheet_name: str) -> str:
@@ -310,8 +343,17 @@ def manual_steps(xlam: Path) -> str:
         r"  3. 确认该电脑上有 Python 环境 %LOCALAPPDATA%\perfgoals\venv，其中已安装 perfgoals-xl"
         "（或生成加载项时用 --interpreter 指定解释器路径）；\n"
         "  4. 启动 Excel，功能区出现“绩效目标”选项卡即安装成功。\n"
-        "详见 vba/README.md。"
+        f"详见 {addin_readme()}。"
     )
+
+
+def addin_readme() -> str:
+    """Where the add-in's README is on this installation: the checkout's vba/, else the copy in the wheel."""
+    try:
+        readme = vba_dir() / "README.md"
+    except AddinError:
+        return "perfgoals-xl 源代码中的 vba/README.md"
+    return str(readme.resolve()) if readme.is_file() else "perfgoals-xl 源代码中的 vba/README.md"
 
 
 def install(
@@ -357,12 +399,15 @@ def addin_group() -> None:
 
 @addin_group.command("build")
 @click.option(
-    "--out",
+    "-o",
+    "--output",
+    "out",
     type=click.Path(path_type=Path, dir_okay=False),
     default=DEFAULT_OUT,
     show_default=True,
-    help="生成的加载项文件。",
+    help="生成的加载项文件（.xlam）。",
 )
+@click.option("--force", is_flag=True, help="覆盖已存在的加载项文件。")
 @click.option(
     "--interpreter",
     default=DEFAULT_INTERPRETER,
@@ -375,21 +420,23 @@ def addin_group() -> None:
 @click.option("--token", default=None, help="服务器版：访问令牌（写入 perfgoals.conf 的 AUTH）。")
 @click.option("--timeout", type=float, default=60, show_default=True, help="服务器版：等待服务器应答的秒数。")
 def build_command(
-    out: Path, interpreter: str, server_url: str | None, token: str | None, timeout: float
+    out: Path, force: bool, interpreter: str, server_url: str | None, token: str | None, timeout: float
 ) -> None:
     """由已安装的 xlwings 中的功能区加载项模板生成 perfgoals.xlam（需要 perfgoals-xl[addin]）。
 
     加 --server URL --token 令牌，生成服务器版：按钮把工作表发到单位的校验服务器（perfgoals-xl serve）。
     """
     from perfgoals_xl.cli.addin_server import is_secure, server_flavour
+    from perfgoals_xl.files.write import WriteError, prepare_output
 
     try:
         flavour = server_flavour(server_url, token, timeout) if server_url is not None else None
+        prepare_output(out, force=force, suffixes=(".xlam",), what="Excel 加载项")
         result = build(out, interpreter, flavour)
     except ServerFlavourError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_FAILED)
-    except AddinError as exc:
+    except (AddinError, WriteError) as exc:
         click.echo(exc.message, err=True)
         sys.exit(EXIT_FAILED)
     if flavour is not None and not is_secure(flavour):

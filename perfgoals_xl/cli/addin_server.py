@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape
 
+from perfgoals_xl.cli.addin_vba import with_messages
+
 SERVER_SOURCE = "RibbonPerfgoalsServer.bas"
 UI_NS = "http://schemas.microsoft.com/office/2006/01/customui"
 # xlwings/addin/: the VBA client of RunServerPython, in the order `xlwings quickstart --server` imports it.
@@ -98,12 +100,12 @@ def server_custom_ui(custom_ui: bytes) -> bytes:
 
 
 def server_dispatcher(folder: Path, flavour: ServerFlavour) -> str:
-    """vba/RibbonPerfgoalsServer.bas with the URL and one `Case` per script; CRLF line ends."""
+    """vba/RibbonPerfgoalsServer.bas with the URL, one `Case` per script and its messages; CRLF line ends."""
     source = (folder / SERVER_SOURCE).read_text(encoding="ascii")
     cases = "\n".join(
         f'        Case "{script.button}"\n            script = "{script.name}"' for script in _scripts()
     )
-    source = source.replace("__SERVER_URL__", flavour.url).replace("__CASES__", cases)
+    source = with_messages(source.replace("__SERVER_URL__", flavour.url).replace("__CASES__", cases))
     lines = source.replace("\r\n", "\n").strip("\n").split("\n")
     return "\r\n".join(lines) + "\r\n"
 
@@ -130,7 +132,7 @@ def append_conf_rows(sheet: str, rows: list[tuple[str, str]]) -> str:
     while last + 1 in numbers and f'<c r="A{last + 1}"' in sheet:
         last += 1
     if any(n in numbers for n in range(last + 1, last + 1 + len(rows))):
-        raise ServerFlavourError("模板配置表的行与预期不同，无法写入服务器设置，模板可能已变化。")
+        raise ServerFlavourError("模板配置表的行与预期不同，无法写入加载项设置，模板可能已变化。")
     added = "".join(
         f'<row r="{last + i}"><c r="A{last + i}" t="inlineStr"><is><t>{escape(key)}</t></is></c>'
         f'<c r="B{last + i}" t="inlineStr"><is><t xml:space="preserve">{escape(value)}</t></is></c></row>'

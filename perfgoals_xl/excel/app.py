@@ -51,12 +51,56 @@ def quiet(book: Any, status: str) -> Iterator[None]:
 
 
 def book_path(book: Any) -> Path | None:
-    """The saved workbook's path (for perfgoals.toml lookup), None for an unsaved or remote book."""
+    """The saved workbook's path (for perfgoals.toml lookup), None for an unsaved or remote book and for a book
+    on OneDrive/SharePoint, whose FullName is a URL."""
     try:
-        path = Path(book.fullname)
+        name = str(book.fullname)
     except Exception:  # a remote payload without its book part: no folder to look in
         return None
-    return path if path.is_absolute() and path.exists() else None
+    if is_url(name):
+        return None
+    try:
+        path = Path(name)
+        return path if path.is_absolute() and path.exists() else None
+    except (OSError, ValueError):  # a name no file system can hold
+        return None
+
+
+def is_url(name: str) -> bool:
+    """A workbook name that is a web address (OneDrive, SharePoint: `https://…/报送.xlsx`)."""
+    return "://" in name
+
+
+def set_column_width(book: Any, sheet: Any, col: int, chars: float) -> None:
+    """Column `col` `chars` characters wide: desktop Excel counts characters, the remote engine points (×7)."""
+    sheet.range((1, col)).column_width = chars if on_com(book) else chars * POINTS_PER_CHAR
+
+
+POINTS_PER_CHAR = 7
+
+
+def after_last_visible(book: Any) -> Any:
+    """Where a new sheet of ours goes: after the last visible sheet (a hidden or very hidden last sheet would
+    hide it from view); the last sheet when the host cannot say."""
+    from perfgoals_xl.excel.read import sheet_visibility
+
+    sheets = list(book.sheets)
+    return next((s for s in reversed(sheets) if sheet_visibility(s) == "visible"), sheets[-1])
+
+
+@contextmanager
+def no_dialogs(book: Any) -> Iterator[None]:
+    """Desktop Excel: DisplayAlerts off (a name left in the book would otherwise raise a modal dialog)."""
+    if not on_com(book):
+        yield
+        return
+    app = book.app
+    shown = app.display_alerts
+    app.display_alerts = False
+    try:
+        yield
+    finally:
+        app.display_alerts = shown
 
 
 ALERT_TITLE = "绩效目标校验"  # the title of every alert we show

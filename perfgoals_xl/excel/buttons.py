@@ -16,11 +16,19 @@ from typing import Any
 
 from perfgoals_xl.core.cells import typed_entry
 from perfgoals_xl.core.check import LISTS_SHEET
-from perfgoals_xl.core.grid import unique_sheet_name
+from perfgoals_xl.core.grid import column_index, unique_sheet_name
 from perfgoals_xl.core.models import KIND_TITLES, Table
 from perfgoals_xl.core.reader import read_tables
 from perfgoals_xl.core.specs import DepartmentSpec, spec_from_table
-from perfgoals_xl.excel.app import Outcome, alert, on_com, quiet
+from perfgoals_xl.excel.app import (
+    Outcome,
+    after_last_visible,
+    alert,
+    no_dialogs,
+    on_com,
+    quiet,
+    set_column_width,
+)
 from perfgoals_xl.excel.forms import draw_native_checks
 from perfgoals_xl.excel.read import is_results_sheet, read_grid, user_sheets
 from perfgoals_xl.templates.fill import FillError, empty_template, fill, with_project_spending
@@ -80,7 +88,7 @@ def _place(book: Any, wb: Any, wanted: str) -> str:
     name = unique_sheet_name(wanted, (s.name for s in book.sheets))
     after = book.sheets.active
     if on_com(book) and not book.name.lower().endswith(".xls"):  # an .xls book cannot take an .xlsx sheet
-        with quiet(book, "正在添加模板…"):
+        with quiet(book, "正在添加模板…"), no_dialogs(book):
             _copy_from_file(book, wb, after, name)
     else:
         _write_sheet(book, ws, after, name)
@@ -99,7 +107,7 @@ def _copy_from_file(book: Any, wb: Any, after: Any, name: str) -> None:
             if LISTS_SHEET not in [s.name for s in book.sheets]:
                 # the dependent 二级 drop-down looks its list up by name (产出指标 …) on this hidden sheet;
                 # copying the sheet brings the names that refer to it
-                source.sheets[LISTS_SHEET].copy(after=book.sheets[len(book.sheets) - 1], name=LISTS_SHEET)
+                source.sheets[LISTS_SHEET].copy(after=after_last_visible(book), name=LISTS_SHEET)
                 book.sheets[LISTS_SHEET].visible = False
             source.sheets[0].copy(after=after, name=name)
         finally:
@@ -122,7 +130,7 @@ def _write_sheet(book: Any, ws: Any, after: Any, name: str) -> None:
             sheet.range(f"{bold[0]}:{bold[-1]}").font.bold = True
     for letter, dimension in ws.column_dimensions.items():
         if dimension.width:
-            sheet.range(f"{letter}1").column_width = dimension.width * 7  # the remote engine takes points
+            set_column_width(book, sheet, column_index(letter), dimension.width)
     layout = form_layout(ws)
     if layout is not None:
         draw_native_checks(sheet, replace(layout, sheet=name))

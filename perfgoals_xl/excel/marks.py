@@ -32,11 +32,17 @@ from perfgoals_xl.core.marks import (
     union_addresses,
     written_values,
 )
-from perfgoals_xl.excel.app import can_add_notes, on_com, remote_client
+from perfgoals_xl.excel.app import (
+    after_last_visible,
+    can_add_notes,
+    on_com,
+    remote_client,
+    set_column_width,
+)
 from perfgoals_xl.excel.forms import redraw_cleared
 from perfgoals_xl.excel.read import is_results_sheet, name_list
 
-RESULT_WIDTHS = (6, 6, 6, 14, 8, 80)  # characters; the remote engine takes points (×7)
+RESULT_WIDTHS = (6, 6, 6, 14, 8, 80)  # characters
 NO_NOTES = "　（此 Excel 通过服务器校验，无法添加批注：每处问题的说明见下表）"
 # A VBA sub of the server flavour of perfgoals.xlam (cli/addin_server.py), run through xlwings' `runMacro`:
 # the VBA client's `nameDelete` matches a name by its formula text, which the client never sent.
@@ -99,12 +105,11 @@ def _draw_results(book: Any, plan: Plan) -> None:
     width = len(rows[1])
     rows = [row + [None] * (width - len(row)) for row in rows]
     name = unique_sheet_name(RESULTS_SHEET, (s.name for s in book.sheets))
-    sheet = book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
+    sheet = book.sheets.add(name, after=after_last_visible(book))
     sheet.range("A1").value = rows
     sheet.range((2, 1), (2, width)).font.bold = True
-    scale = 1 if on_com(book) else 7
     for col, chars in enumerate(RESULT_WIDTHS, 1):
-        sheet.range((1, col)).column_width = chars * scale
+        set_column_width(book, sheet, col, chars)
 
 
 def refers_to(book: Any, name: Any) -> str:

@@ -131,7 +131,7 @@ def _percent_cells(sheet: Any, candidates: list[tuple[int, int]]) -> frozenset[t
     return frozenset(found)
 
 
-_COM_VISIBILITY: dict[int, Visibility] = {-1: "visible", 0: "hidden", 2: "veryHidden"}  # XlSheetVisibility
+XL_SHEET_VISIBLE, XL_SHEET_VERY_HIDDEN = -1, 2  # XlSheetVisibility; xlSheetHidden is 0
 _REMOTE_VISIBILITY: dict[str, Visibility] = {
     "Visible": "visible",
     "Hidden": "hidden",
@@ -147,12 +147,19 @@ def sheet_visibility(sheet: Any) -> Visibility:
     tell very hidden from hidden)."""
     try:
         if on_com(sheet.book):
-            return _COM_VISIBILITY.get(int(sheet.api.Visible), "visible")
+            return _com_visibility(int(sheet.api.Visible))
         payload = sheet.api
         state = payload.get("visibility") if isinstance(payload, dict) else None
         return _REMOTE_VISIBILITY.get(state, "visible") if isinstance(state, str) else "visible"
     except Exception:  # a host that cannot say: the sheet is treated as visible (it is checked)
         return "visible"
+
+
+def _com_visibility(state: int) -> Visibility:
+    """Only xlSheetVisible (−1) is visible: a very hidden sheet's 2 is as true as −1 to a truth test."""
+    if state == XL_SHEET_VISIBLE:
+        return "visible"
+    return "veryHidden" if state == XL_SHEET_VERY_HIDDEN else "hidden"
 
 
 def _cell(value: Any) -> CellValue:

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 RULES_SHEET = "规则说明"
 RULES_HEADER = ("编号", "级别", "规则", "说明", "错误示例", "正确示例")
-RULES_WIDTHS = (6, 6, 28, 60, 40, 40)  # characters; the remote engine takes points (×7)
+RULES_WIDTHS = (6, 6, 28, 60, 40, 40)  # characters
 SETTINGS_SHEET = "设置"
 SETTINGS_WIDTHS = (34, 60, 60)
 LOG_NAME = "perfgoals.log"
@@ -200,9 +200,10 @@ def _write_own_sheet(
     book: Book, name: str, rows: list[list[Any]], header_row: int, widths: tuple[int, ...]
 ) -> Any:
     """Write `rows` into our sheet `name` — emptied in place on a re-run (found by its header row), added after
-    the last sheet otherwise (a user's sheet of that name is left alone) — in one bulk write, text as text."""
+    the last visible sheet otherwise (a user's sheet of that name is left alone) — in one bulk write, text as
+    text."""
     from perfgoals_xl.core.cells import typed_rows
-    from perfgoals_xl.excel.app import on_com
+    from perfgoals_xl.excel.app import after_last_visible, set_column_width
 
     header = rows[header_row - 1]
     names = [sheet.name for sheet in book.sheets]
@@ -216,14 +217,13 @@ def _write_own_sheet(
         wanted, number = name, 2
         while wanted in names:  # the user has a sheet of that name: leave it alone
             wanted, number = f"{name}{number}", number + 1
-        sheet = book.sheets.add(wanted, after=book.sheets[len(names) - 1])
+        sheet = book.sheets.add(wanted, after=after_last_visible(book))
     width = max(len(row) for row in rows)
     block = [row + [None] * (width - len(row)) for row in typed_rows(rows)]  # one rectangle
     sheet.range("A1").value = block  # text as text: an example such as `-5`, a path with `=`
     sheet.range((header_row, 1), (header_row, len(header))).font.bold = True
-    scale = 1 if on_com(book) else 7  # the remote engine takes points
     for col, chars in enumerate(widths, 1):
-        sheet.range((1, col)).column_width = chars * scale
+        set_column_width(book, sheet, col, chars)
     sheet.activate()
     return sheet
 
@@ -266,9 +266,20 @@ def settings(book: Book) -> Outcome:
         )
         message = describe(in_force) + f"\n\n各设置项的当前取值和默认值见“{sheet.name}”表。"
         if path is None:
-            message += "\n\n工作簿尚未保存，只查找了用户主目录中的 perfgoals.toml。"
+            message += f"\n\n{_no_folder(book)}，只查找了用户主目录中的 perfgoals.toml。"
     book.app.alert(message, title=f"{ALERT_TITLE}：设置")
     return Outcome(message)
+
+
+def _no_folder(book: Book) -> str:
+    """Why no settings file beside the workbook was looked for."""
+    from perfgoals_xl.excel.app import is_url
+
+    try:
+        online = is_url(str(book.fullname))
+    except Exception:
+        online = False
+    return "工作簿保存在网络位置（OneDrive 或 SharePoint），没有本机文件夹" if online else "工作簿尚未保存"
 
 
 def totals(book: Book) -> Outcome:

@@ -29,7 +29,7 @@ SUB = re.compile(r"^(?:Public )?Sub (\w+)\(wb As Workbook, (?:action As Dictiona
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("server-addin") / "perfgoals.xlam"
     result = CliRunner().invoke(
-        main, ["addin", "build", "--out", str(out), "--server", URL + "/", "--token", TOKEN]
+        main, ["addin", "build", "-o", str(out), "--server", URL + "/", "--token", TOKEN]
     )
     assert result.exit_code == 0, result.output
     assert URL in result.output and "警告" not in result.output
@@ -93,7 +93,7 @@ def test_the_add_in_can_run_every_action_the_vba_client_is_sent(built, tmp_path)
     ],
 )
 def test_bad_server_options_are_refused_in_chinese(tmp_path, args, words):
-    result = CliRunner().invoke(main, ["addin", "build", "--out", str(tmp_path / "x.xlam"), *args])
+    result = CliRunner().invoke(main, ["addin", "build", "-o", str(tmp_path / "x.xlam"), *args])
     assert result.exit_code == 2 and words in result.output
     assert not (tmp_path / "x.xlam").exists()
 
@@ -104,7 +104,7 @@ def test_plain_http_to_another_machine_is_warned_about(tmp_path):
         [
             "addin",
             "build",
-            "--out",
+            "-o",
             str(tmp_path / "x.xlam"),
             "--server",
             "http://10.0.0.5:8000",

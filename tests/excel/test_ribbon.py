@@ -83,10 +83,14 @@ def test_icons_are_listed_in_the_readme():
 def test_dispatcher_is_ascii_and_exactly_the_one_callback():
     raw = (VBA / "RibbonPerfgoals.bas").read_bytes()
     assert raw.isascii()
-    assert raw.decode().replace("\r\n", "\n").strip().split("\n") == [
-        'Attribute VB_Name = "RibbonPerfgoals"',
-        "Option Explicit",
-        "Public Sub OnAction(control As IRibbonControl)",
+    lines = raw.decode().replace("\r\n", "\n").strip().split("\n")
+    assert lines[:2] == ['Attribute VB_Name = "RibbonPerfgoals"', "Option Explicit"]
+    assert [line for line in lines if line.startswith("Public ")] == [
+        "Public Sub OnAction(control As IRibbonControl)"
+    ]
+    start = lines.index("Public Sub OnAction(control As IRibbonControl)")
+    assert lines[start + 1 : start + 4] == [
+        "    If Not ReadyForPython() Then Exit Sub",
         """    RunPython "import perfgoals_xl.excel.ribbon as r; r.dispatch('" & control.ID & "')\"""",
         "End Sub",
     ]
