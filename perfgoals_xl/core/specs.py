@@ -16,6 +16,8 @@ from perfgoals_xl.core.models import Indicator, Table
 from perfgoals_xl.core.vocab import canonical_unit
 
 Operator = Literal["≥", "≤", "=", ">", "<", "定性"]
+AmountUnit = Literal["万元", "元"] | None
+AMOUNT_UNIT_HELP = "金额单位：万元或元；不填时表中的金额单位留空（不替来源假定万元）"
 
 
 class IndicatorSpec(BaseModel):
@@ -39,7 +41,7 @@ class ProjectSpec(BaseModel):
     kind: Literal["project"] = "project"
     year: int | None = Field(None, description="年度，用于标题“2026年项目支出绩效目标表”")
     unit_name: str | None = Field(None, description="填报单位")
-    amount_unit: Literal["万元", "元"] = "万元"
+    amount_unit: AmountUnit = Field(None, description=AMOUNT_UNIT_HELP)
     name: str | None = Field(None, description="项目名称")
     budget: float | None = Field(None, description="年度本级预算金额")
     category: str | None = Field(None, description="项目类别")
@@ -85,7 +87,8 @@ class DepartmentSpec(BaseModel):
     kind: Literal["department"] = "department"
     year: int | None = None
     region: str | None = Field(None, description="标题下的地区行，如“湖南省株洲市”")
-    amount_unit: Literal["万元", "元"] = "万元"
+    unit_name: str | None = Field(None, description="填报单位")
+    amount_unit: AmountUnit = Field(None, description=AMOUNT_UNIT_HELP)
     department: str | None = Field(None, description="部门名称")
     duties: str | None = Field(None, description="年度履职目标")
     tasks: list[TaskSpec] = []
@@ -109,10 +112,13 @@ def spec_from_table(table: Table) -> ProjectSpec | DepartmentSpec:
     """Normalise a table read in any layout: canonical labels, operator split from value, unit in its column."""
     indicators = [_indicator(i) for i in table.indicators if i.is_filled]
     year = int(m.group(1)) if table.title and (m := YEAR.search(table.title.text)) else None
-    amount_unit = "元" if table.amount_unit and table.amount_unit.value == "元" else "万元"
+    amount_unit = table.amount_unit.value if table.amount_unit else None  # never one the table did not state
+    unit_name = str(table.unit_name.value) if table.unit_name and table.unit_name.value else None
     if table.kind == "department":
         return DepartmentSpec(
             year=year,
+            region=region_line(table),
+            unit_name=unit_name,
             amount_unit=amount_unit,
             department=_text(table, "部门名称"),
             duties=_text(table, "年度履职目标"),
@@ -127,7 +133,7 @@ def spec_from_table(table: Table) -> ProjectSpec | DepartmentSpec:
     budget = table.item_value("年度预算金额")
     return ProjectSpec(
         year=year,
-        unit_name=str(table.unit_name.value) if table.unit_name and table.unit_name.value else None,
+        unit_name=unit_name,
         amount_unit=amount_unit,
         name=_text(table, "项目名称"),
         budget=budget if isinstance(budget, float) else None,
@@ -136,6 +142,20 @@ def spec_from_table(table: Table) -> ProjectSpec | DepartmentSpec:
         goal=_text(table, "本年度绩效目标"),
         indicators=indicators,
     )
+
+
+def region_line(table: Table) -> str | None:
+    """The line under a department table's title that names its region (`湖南省株洲市 株洲市渌口区人民政府办公室`):
+    a header item on the title's next rows with a label the vocabulary does not know, no value and no colon."""
+    if table.title is None:
+        return None
+    title_row = table.title.at.row
+    for item in sorted(table.header.values(), key=lambda i: i.label.at.row):
+        text = item.label.text.strip()
+        near = title_row < item.label.at.row <= title_row + 2
+        if near and not item.known and item.value is None and text and not re.search("[:：]", text):
+            return text
+    return None
 
 
 def _text(table: Table, label: str) -> str | None:

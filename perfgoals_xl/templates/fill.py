@@ -108,9 +108,10 @@ def _fill_header(wb: Any, spec: ProjectSpec | DepartmentSpec) -> None:
     kind_title = "项目支出绩效目标表" if isinstance(spec, ProjectSpec) else "部门整体支出绩效目标表"
     if spec.year is not None:
         _put(wb, "title", f"{spec.year}年{kind_title}")
-    _put(wb, "amount_unit", f"金额单位：{spec.amount_unit}")
+    # never a 金额单位 the source did not state: the line stays empty and the check says C08, as on the source
+    _put(wb, "amount_unit", f"金额单位：{spec.amount_unit}" if spec.amount_unit else None)
+    _put(wb, "unit_name", f"填报单位（盖章）：{spec.unit_name or ''}")
     if isinstance(spec, ProjectSpec):
-        _put(wb, "unit_name", f"填报单位（盖章）：{spec.unit_name or ''}")
         for key in ("name", "budget", "category", "period", "goal"):
             _put(wb, key, getattr(spec, key))
     else:
@@ -355,17 +356,9 @@ def _merge_runs(
 
 def load_specs(path: Path, kind: str | None = None) -> list[ProjectSpec | DepartmentSpec]:
     """Specs from a JSON/YAML file (SpecFile, or a list of them) or from the tables of a workbook in any layout."""
-    from pydantic import ValidationError
-
     suffix = path.suffix.lower()
     if suffix in (".json", ".yaml", ".yml"):
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-            data = json.loads(text) if suffix == ".json" else _yaml(text)
-            items = data if isinstance(data, list) else [data]
-            return [SpecFile.model_validate(item).table for item in items]
-        except (OSError, ValueError, ValidationError) as exc:
-            raise FillError(f"数据文件“{path.name}”有误：{short_reason(exc, 200)}") from exc
+        return _data_specs(path)
     from perfgoals_xl.core.specs import spec_from_table
     from perfgoals_xl.pipeline import check_workbook
 
@@ -393,14 +386,50 @@ def with_project_spending(spec: DepartmentSpec, department: Table, tables: list[
     ]
     if not projects:
         return spec
-    total = sum(money_in(p.budget, p.money_unit, spec.amount_unit) or 0.0 for p in projects)  # type: ignore[arg-type]
+    unit = spec.amount_unit or department.money_unit  # the reader's 万元 when the table does not say
+    total = sum(money_in(p.budget, p.money_unit, unit) or 0.0 for p in projects)  # type: ignore[arg-type]
     return spec.model_copy(update={"budget": spec.budget.model_copy(update={"project": total})})
 
 
-def _yaml(text: str) -> Any:
-    import yaml
+def _data_specs(path: Path) -> list[ProjectSpec | DepartmentSpec]:
+    """A JSON/YAML data file read and validated; each problem said with its line or key path, in Chinese."""
+    from pydantic import ValidationError
+
+    from perfgoals_xl.core.spec_errors import (
+        describe_json_error,
+        describe_validation_error,
+        describe_yaml_error,
+    )
+
+    def wrong(detail: str) -> FillError:
+        return FillError(f"数据文件“{path.name}”有误：\n{detail}")
 
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ValueError(str(exc)) from exc
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise FillError(f"找不到数据文件“{path}”。") from None
+    except UnicodeDecodeError:
+        raise wrong("不是 UTF-8 编码的文本，请另存为 UTF-8 后再试。") from None
+    except OSError as exc:
+        raise FillError(f"无法读取数据文件“{path}”（{exc.strerror or short_reason(exc)}）。") from None
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise wrong(describe_json_error(exc)) from None
+    else:
+        import yaml
+
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise wrong(describe_yaml_error(exc)) from None
+    items = data if isinstance(data, list) else [data]
+    specs = []
+    for number, item in enumerate(items, 1):
+        try:
+            specs.append(SpecFile.model_validate(item).table)
+        except ValidationError as exc:
+            prefix = f"第 {number} 张表：" if len(items) > 1 else ""
+            raise wrong(describe_validation_error(exc, prefix)) from None
+    return specs

@@ -113,6 +113,7 @@ def _department_rows(year: int) -> Rows:
     rows = Rows()
     rows.name("title", rows.add({1: f"{year}年{KIND_TITLES['department']}"}, "title", ((1, WIDTH),)), 1)
     rows.name("region", rows.add({1: ""}, "note", ((1, WIDTH),)), 1)
+    rows.name("unit_name", rows.add({1: "填报单位（盖章）："}, "note", ((1, WIDTH),)), 1)
     rows.name("amount_unit", rows.add({1: "金额单位：万元"}, "note", ((1, WIDTH),)), 1)
     rows.name("department", rows.add({1: "部门名称"}, "header", ((1, 2), (3, WIDTH))), 3)
     rows.name("duties", rows.add({1: "年度履职目标"}, "goal", ((1, 2), (3, WIDTH))), 3)

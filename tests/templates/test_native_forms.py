@@ -68,7 +68,10 @@ DEFECTS = [  # a filled form with a defect for many twins (and rows inserted und
 
 
 def defective_form(path: Path) -> Path:
-    fill(ProjectSpec(name="金融处置", budget=10, period="2026年", goal="完成", indicators=DEFECTS)).save(path)
+    spec = ProjectSpec(
+        name="金融处置", amount_unit="万元", budget=10, period="2026年", goal="完成", indicators=DEFECTS
+    )
+    fill(spec).save(path)
     return path
 
 
@@ -82,7 +85,7 @@ def test_the_templates_carry_every_twin_over_every_indicator_row(kind):
     rows = {ref for ref, _, _ in drawn if ":" in ref}
     assert all(ref.endswith(f"{layout.first}:{ref[0]}{layout.last}") for ref in rows), rows
     single = {ref for ref, _, _ in drawn if ":" not in ref}
-    assert single == ({"B5"} if kind == "project" else {"B11"})  # 年度预算 / 资金总额
+    assert single == ({"B5"} if kind == "project" else {"B12"})  # 年度预算 / 资金总额
     assert len(drawn) == len(native_checks(layout))
     colors = {rgb for _, _, rgb in drawn}
     assert colors == {"FFFFC7CE", "FFFFEB9C"}  # light red, light yellow
