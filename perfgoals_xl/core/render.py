@@ -260,5 +260,6 @@ def render_text(report: Report, show_info: bool = False) -> str:
     return "\n".join(line.translate(CONTROLS) for line in lines)
 
 
-# C0 controls and DEL from a sheet name or cell must not reach the terminal (an ESC could restyle it)
-CONTROLS = {code: "?" for code in (*range(0x20), 0x7F) if code != 0x09}
+# C0 controls and DEL from a sheet name or cell must not reach the terminal (an ESC could restyle it); a line
+# break inside a label (`项目\n名称`) reads as the space it stands for
+CONTROLS = {code: "?" for code in (*range(0x20), 0x7F) if code != 0x09} | {0x0A: " ", 0x0D: " "}

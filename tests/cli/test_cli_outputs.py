@@ -1,6 +1,6 @@
 """One convention for what the commands write (`-o/--output`, `--force`, folders created, the extension checked),
-the progress bar on stderr, a file given twice, the summary's unreadable files and `clear` on an encrypted file —
-real processes, real files."""
+the progress bar on stderr, a file given twice, the summary's unreadable files, `clear` on an encrypted file and a
+line break inside a label — real processes, real files."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 from bad_files import encrypt
 from conftest import ONE_SHEET, THREE_SHEETS
@@ -147,3 +148,15 @@ def test_clear_on_an_encrypted_file_says_it_has_a_password(tmp_path):
     result = run("clear", str(locked), "-o", str(tmp_path / "out.xlsx"))
     assert result.returncode == 2 and "密码" in result.stderr and "加密_校验.xlsx" in result.stderr
     assert "openpyxl" not in result.stderr and not (tmp_path / "out.xlsx").exists()
+
+
+def test_a_line_break_inside_a_label_prints_as_a_space(tmp_path):
+    wb = openpyxl.load_workbook(ONE_SHEET)
+    ws = wb.worksheets[0]
+    assert ws["A12"].value == "年度本级预算"  # the seed's truncated label (S06)
+    ws["A12"] = "年度本级\n预算"
+    ws["A13"] = "项目支出\r\n实施"
+    wb.save(tmp_path / "换行.xlsx")
+    result = run("check", str(tmp_path / "换行.xlsx"), "--show-info")
+    assert "表头“年度本级 预算”按“年度预算金额”识别，可能被截断" in result.stdout
+    assert "表头“项目支出 实施”按“实施期”识别" in result.stdout  # a CR LF in the cell reads back as LF

@@ -73,9 +73,9 @@ def test_syntax_errors_give_line_and_column(tmp_path, name, text, where, problem
 
 
 def test_a_missing_data_file_is_said_in_chinese(tmp_path):
+    data, out = str(tmp_path / "无.yaml"), str(tmp_path / "out.xlsx")
     result = subprocess.run(
-        [sys.executable, "-m", "perfgoals_xl", "fill", "--template", "project", str(tmp_path / "无.yaml")]
-        + ["-o", str(tmp_path / "out.xlsx")],
+        [sys.executable, "-m", "perfgoals_xl", "fill", "--template", "project", data, "-o", out],
         capture_output=True,
         text=True,
         encoding="utf-8",

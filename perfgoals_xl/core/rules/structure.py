@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from difflib import SequenceMatcher
 
 from perfgoals_xl.core.models import ANNUAL, MEDIUM_TERM, YEAR, HeaderItem, Indicator, Loc, Table
-from perfgoals_xl.core.reader.labels import FUNDING_SOURCES, label_key
+from perfgoals_xl.core.reader.labels import FUNDING_SOURCES, match_header_label
 from perfgoals_xl.core.reader.pairs import is_signature
 from perfgoals_xl.core.rules.registry import Hit, noted, rule
 from perfgoals_xl.core.semantics import canonical, filled, name_text, number_text
@@ -287,10 +287,12 @@ def s06_truncated_labels(table: Table, settings: Settings) -> Iterator[Hit]:
     正确示例：表头“年度本级预算金额”。
     """
     for item in table.header.values():
-        key = label_key(item.label.text)
         if not item.known:
             continue  # a label outside the vocabulary is read as written
-        if not any(label_key(s) == key for s in _spellings(str(item.label.value))):
+        found = match_header_label(item.label.text)
+        if (
+            found is not None and found.truncated
+        ):  # a prefix of a spelling, not a full synonym (项目期, 绩效金额)
             yield Hit(
                 item.label.at,
                 f"表头“{item.label.text}”按“{item.label.value}”识别，可能被截断",
@@ -312,12 +314,6 @@ def _cut_short(indicator: Indicator) -> bool:
         if len(name) >= 6 and name not in other and at >= 0 and CJK.match(other[at + 3 : at + 4]):
             return True
     return False
-
-
-def _spellings(canonical_label: str) -> tuple[str, ...]:
-    from perfgoals_xl.core.reader.labels import HEADER_LABELS
-
-    return HEADER_LABELS.get(canonical_label, ())
 
 
 @rule("S07", "warning", "完成时限应在实施期内", evidence="P")
