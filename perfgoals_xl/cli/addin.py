@@ -33,6 +33,7 @@ import click
 from perfgoals_xl.cli import EXIT_FAILED
 from perfgoals_xl.cli.addin_server import ServerFlavour, ServerFlavourError, append_conf_rows
 from perfgoals_xl.cli.addin_vba import VbaProjectError, tidy_project, with_messages
+from perfgoals_xl.cli.chinese import ChineseGroup
 from perfgoals_xl.core.errors import PerfgoalsError
 from perfgoals_xl.resources import resource_dirs
 
@@ -392,7 +393,7 @@ def install(
 # --- command line -------------------------------------------------------------------------------------------
 
 
-@click.group("addin")
+@click.group("addin", cls=ChineseGroup)
 def addin_group() -> None:
     """生成和安装 Excel 加载项 perfgoals.xlam（“绩效目标”选项卡）。"""
 
@@ -422,7 +423,7 @@ def addin_group() -> None:
 def build_command(
     out: Path, force: bool, interpreter: str, server_url: str | None, token: str | None, timeout: float
 ) -> None:
-    """由已安装的 xlwings 中的功能区加载项模板生成 perfgoals.xlam（需要 perfgoals-xl[addin]）。
+    """由已安装的 xlwings 中的功能区加载项模板生成 perfgoals.xlam。
 
     加 --server URL --token 令牌，生成服务器版：按钮把工作表发到单位的校验服务器（perfgoals-xl serve）。
     """

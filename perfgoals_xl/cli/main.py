@@ -16,6 +16,7 @@ from perfgoals_xl import __version__
 from perfgoals_xl.cli import EXIT_FAILED
 from perfgoals_xl.cli.addin import addin_group
 from perfgoals_xl.cli.batch import annotate_options, jobs_option, overrides, run_batch, settings_options
+from perfgoals_xl.cli.chinese import ChineseGroup
 from perfgoals_xl.cli.commands import COMMANDS
 from perfgoals_xl.cli.report import COMMANDS as REPORT_COMMANDS
 from perfgoals_xl.cli.serve import serve
@@ -59,8 +60,10 @@ def sample_workbooks() -> list[Path]:
     return []
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="perfgoals-xl")
+@click.group(cls=ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    __version__, prog_name="perfgoals-xl", message="%(prog)s，版本 %(version)s", help="显示版本并退出。"
+)
 def main() -> None:
     """校验绩效目标表（项目支出、部门整体支出）。"""
 
