@@ -62,6 +62,18 @@ Public Sub setFontProperty(wb As Workbook, action As Dictionary)
     End With
 End Sub
 
+Public Sub setWrapText(wb As Workbook, action As Dictionary)
+    GetRange(wb, action).WrapText = action("args")(1)
+End Sub
+
+Public Sub setRowHeight(wb As Workbook, action As Dictionary)
+    GetRange(wb, action).RowHeight = action("args")(1)
+End Sub
+
+Public Sub rangeMerge(wb As Workbook, action As Dictionary)
+    GetRange(wb, action).Merge action("args")(1)
+End Sub
+
 Public Sub setColumnWidth(wb As Workbook, action As Dictionary)
     ' the server sends points (as for Office.js, 7 per character); ColumnWidth counts characters
     GetRange(wb, action).ColumnWidth = action("args")(1) / 7

@@ -27,6 +27,7 @@ def _row(level1: str, level2: str, name: str, value: object, unit: str | None, o
 SPEC = ProjectSpec(
     year=2026,
     unit_name="区人民政府办公室",
+    amount_unit="万元",
     name="金融风险防范化解工作经费",
     budget=10,
     category="专项业务类",
@@ -66,8 +67,8 @@ def render(out_dir: Path) -> Path:
         )  # fmt: skip
         target = out_dir / "native_checks"
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", "-singlefile", "-x", "68", "-y", "136",
-             "-W", "1100", "-H", "570", str(work / "native_checks.pdf"), str(target)],  # the table only
+            ["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile", "-x", "40", "-y", "150",
+             "-W", "830", "-H", "640", str(work / "native_checks.pdf"), str(target)],  # the table only
             check=True, capture_output=True,
         )  # fmt: skip
     return target.with_suffix(".png")

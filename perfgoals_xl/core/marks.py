@@ -29,7 +29,11 @@ NOTES_NAME = "_pg_notes"
 VALUES_NAME = "_pg_values"  # totals that 计算合计 wrote into empty cells; clearing empties them again
 WRITTEN_NAME = "_pg_written"  # the value written there: a number the user typed over it since is kept
 NAME_PREFIX = "_pg_"
-FILL_COLORS = {"error": "#FF9F9F", "warning": "#FFF2A8"}  # mid and light: still two greys in black-and-white
+# Still told apart on a black-and-white printer: an error row prints mid grey, a warning row light grey and, where
+# the host can draw a pattern (file mode, desktop Excel), dotted; 校验结果 says the level word in bold.
+FILL_COLORS = {"error": "#FF7C80", "warning": "#FFE699"}
+WARNING_PATTERN = ("lightGray", "#7F6000")  # OOXML's 25 % grey dots, in dark gold, over the warning's yellow
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 MARKER_FORMULAS = {s: f'=ISTEXT("perfgoals:{s}")' for s in FILL_COLORS}  # always true; the text is our marker
 MARKER = "perfgoals:"
 RESULT_HEADER = ("序号", "级别", "规则", "工作表", "单元格", "说明")
@@ -75,6 +79,8 @@ class Plan:
     summary: str
     checked_sheets: list[str] = field(default_factory=list)
     hidden_sheets: frozenset[str] = frozenset()  # hidden or very hidden: their result rows get no link
+    source: str = ""  # the checked file's name, for the printed page's header
+    checked_at: datetime | None = None
 
     def has_link(self, finding: Finding) -> bool:
         """Whether the finding's results row links to its cell (not on a hidden sheet)."""
@@ -117,15 +123,24 @@ def plan_marks(
     )
     if settings is not None:
         summary += f"　{settings_line(settings)}" + "".join(f"　注意：{w}。" for w in settings.warnings)
-    ordered = sorted(findings, key=lambda f: f.severity == "info")  # infos last, otherwise in sheet order
     return Plan(
         blocks=_blocks(tables, marked),
         notes=_notes(marked, anchor),
-        results=ordered,
+        results=ordered_results(findings, settings.settings.results_order if settings else "severity"),
         summary=summary,
         checked_sheets=list(dict.fromkeys(t.sheet for t in tables)),
         hidden_sheets=frozenset(hidden_sheets),
+        source=source,
+        checked_at=checked_at,
     )
+
+
+def ordered_results(findings: list[Finding], order: str = "severity") -> list[Finding]:
+    """校验结果's rows: errors, then warnings, then hints, each in sheet order (`severity`, the default); or
+    in sheet order with the hints last (`sheet`, the setting results_order)."""
+    if order == "sheet":
+        return sorted(findings, key=lambda f: f.severity == "info")
+    return sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity])
 
 
 def _count(findings: list[Finding], severity: str) -> int:

@@ -132,6 +132,8 @@ def settings_line(in_force: SettingsInForce) -> str:
         parts.append("也校验隐藏工作表")
     if settings.max_findings_per_rule != Settings().max_findings_per_rule:
         parts.append(f"每表每条规则最多列出 {settings.max_findings_per_rule} 处")
+    if settings.results_order == "sheet":
+        parts.append("校验结果按工作表顺序")
     changed = changed_thresholds(settings.thresholds)
     if changed:
         parts.append(f"阈值 {'；'.join(changed)}")
@@ -160,6 +162,8 @@ def describe(in_force: SettingsInForce) -> str:
         parts.append("隐藏工作表：也校验。")
     if settings.max_findings_per_rule != Settings().max_findings_per_rule:
         parts.append(f"每张表每条规则最多逐条列出 {settings.max_findings_per_rule} 处问题。")
+    if settings.results_order == "sheet":
+        parts.append("“校验结果”表按工作表顺序排列（提示在最后）。")
     changed = changed_thresholds(settings.thresholds, long=True)
     parts.append(f"阈值调整：{'；'.join(changed)}。" if changed else "阈值均为默认值。")
     parts.extend(f"\n\n注意：{warning}。" for warning in in_force.warnings)

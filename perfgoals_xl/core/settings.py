@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from perfgoals_xl.core.models import Severity
 
 Profile = Literal["hunan-2026", "mof-2021", "legacy-2015"]
+ResultsOrder = Literal["severity", "sheet"]
 PROFILES: dict[str, str] = {
     "hunan-2026": "湖南 2026 一体化格式（种子表格式，默认）：接受 101号 框架或旧框架，但同一表内不得混用",
     "mof-2021": "财预〔2021〕101号 框架：成本指标为一级指标，满意度指标为一级指标",
@@ -61,6 +62,10 @@ class Settings(BaseModel):
     include_hidden: bool = False  # also check hidden and very hidden sheets (skipped ones are named by S10)
     max_findings_per_rule: int = Field(
         50, ge=1, description="每张表每条规则最多逐条列出的问题数，其余合并为一条“另有 N 处”"
+    )
+    results_order: ResultsOrder = Field(
+        "severity",
+        description="“校验结果”表的排列：`severity` 先错误、再警告、后提示；`sheet` 按工作表顺序（提示仍在最后）",
     )
     thresholds: Thresholds = Thresholds()
 

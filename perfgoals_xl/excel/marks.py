@@ -7,42 +7,40 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from perfgoals_xl.core.cells import typed_rows
-from perfgoals_xl.core.grid import address, unique_sheet_name
+from xlwings.utils import hex_to_rgb, rgb_to_int
+
+from perfgoals_xl.core.grid import address
 from perfgoals_xl.core.marks import (
     FILL_COLORS,
     MARKER,
     MARKER_FORMULAS,
     NOTE_PREFIX,
     NOTES_NAME,
-    RESULTS_SHEET,
     VALUES_NAME,
+    WARNING_PATTERN,
     WRITTEN_NAME,
     Plan,
     absolute,
     area_cells,
     is_registry_name,
     is_value_name,
-    link_target,
     parse_refers_to,
     quote_sheet,
     registry_names,
-    result_rows,
     still_written,
     union_addresses,
     written_values,
 )
 from perfgoals_xl.excel.app import (
-    after_last_visible,
     can_add_notes,
     on_com,
     remote_client,
-    set_column_width,
 )
 from perfgoals_xl.excel.forms import redraw_cleared
 from perfgoals_xl.excel.read import is_results_sheet, name_list
+from perfgoals_xl.excel.results import draw_results
 
-RESULT_WIDTHS = (6, 6, 6, 14, 8, 80)  # characters
+XL_PATTERN = {"lightGray": -4124}  # OOXML pattern → XlPattern (xlPatternGray25)
 NO_NOTES = "　（此 Excel 通过服务器校验，无法添加批注：每处问题的说明见下表）"
 # A VBA sub of the server flavour of perfgoals.xlam (cli/addin_server.py), run through xlwings' `runMacro`:
 # the VBA client's `nameDelete` matches a name by its formula text, which the client never sent.
@@ -63,7 +61,7 @@ def draw(book: Any, plan: Plan) -> None:
         add_name(book, name, refers_to)
     _draw_fills(book, plan)
     draw_notes(book, to_draw)
-    _draw_results(book, plan)
+    draw_results(book, plan)
 
 
 def _draw_fills(book: Any, plan: Plan) -> None:
@@ -79,6 +77,9 @@ def _draw_fills(book: Any, plan: Plan) -> None:
             )
             if on_com(book):
                 rule.impl.api.SetLastPriority()  # xlwings puts new rules first: the user's own colours win
+                if severity == "warning":  # dotted, as file mode draws it: a warning survives a grey print
+                    rule.impl.api.Interior.Pattern = XL_PATTERN[WARNING_PATTERN[0]]
+                    rule.impl.api.Interior.PatternColor = rgb_to_int(hex_to_rgb(WARNING_PATTERN[1]))
 
 
 def draw_notes(book: Any, plan: Plan) -> None:
@@ -93,23 +94,6 @@ def draw_notes(book: Any, plan: Plan) -> None:
             return  # a client without notes: fills and 校验结果 still show every finding
         if on_com(book):
             cell.note.api.Shape.TextFrame.AutoSize = True  # the whole message, not a clipped box
-
-
-def _draw_results(book: Any, plan: Plan) -> None:
-    """校验结果: one bulk write; the 单元格 column links to each cell with HYPERLINK formulas (not to a cell on
-    a hidden sheet)."""
-    rows = typed_rows(result_rows(plan))  # text stays text: Excel parses what it is given as typed
-    for finding, row in zip(plan.results, rows[2:], strict=True):
-        if plan.has_link(finding):  # not to a hidden sheet: Excel cannot go there
-            row[4] = hyperlink_formula(finding.sheet, finding.cell)
-    width = len(rows[1])
-    rows = [row + [None] * (width - len(row)) for row in rows]
-    name = unique_sheet_name(RESULTS_SHEET, (s.name for s in book.sheets))
-    sheet = book.sheets.add(name, after=after_last_visible(book))
-    sheet.range("A1").value = rows
-    sheet.range((2, 1), (2, width)).font.bold = True
-    for col, chars in enumerate(RESULT_WIDTHS, 1):
-        set_column_width(book, sheet, col, chars)
 
 
 def refers_to(book: Any, name: Any) -> str:
@@ -131,13 +115,6 @@ def delete_name(book: Any, name: Any) -> None:
         book.app.macro(DELETE_NAME_MACRO)(name.name)
     else:
         name.delete()
-
-
-def hyperlink_formula(sheet: str, cell: str) -> str:
-    """The one formula we write on purpose: a link inside the workbook to `cell` of `sheet` (its name quoted,
-    a `"` in it doubled inside the formula string); `cell` is an A1 address we computed."""
-    target = link_target(sheet, cell).replace('"', '""')
-    return f'=HYPERLINK("{target}","{cell}")'
 
 
 def add_name(book: Any, name: str, refers_to: str) -> None:

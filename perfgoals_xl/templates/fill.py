@@ -20,8 +20,9 @@ from perfgoals_xl.core.totals import same_department
 from perfgoals_xl.core.vocab import canonical_level1, canonical_level2
 from perfgoals_xl.files.errors import short_reason
 from perfgoals_xl.files.write.cells import put
+from perfgoals_xl.files.write.printing import fit_row_heights
 from perfgoals_xl.resources import resource_dirs
-from perfgoals_xl.templates.layout import BUDGET_SUBLABELS
+from perfgoals_xl.templates.layout import BUDGET_SUBLABELS, ROW_MIN_HEIGHT
 from perfgoals_xl.templates.native import NAMES, block_columns, block_rows, budget_cells, equip, named_cell
 
 TEMPLATE_FILES = {"project": "project_template.xlsx", "department": "department_template.xlsx"}
@@ -59,32 +60,8 @@ def fill(spec: ProjectSpec | DepartmentSpec, template: Path | None = None) -> An
         _fill_budget(wb, ws, spec)
     _fill_indicators(wb, ws, spec.indicators)
     equip(ws)  # drop-downs, input messages and native twins over the rows as they are now
-    fit_row_heights(ws)
+    fit_row_heights(ws, first_row=2, min_height=ROW_MIN_HEIGHT)  # what was filled in, wrapped, fits its row
     return wb
-
-
-LINE_HEIGHT = 15.0  # points per line of 11-point text
-
-
-def fit_row_heights(ws: Any) -> None:
-    """Rows tall enough for their wrapped text (Excel does not grow rows with merged cells by itself)."""
-    widths = {letter: dim.width or 8.43 for letter, dim in ws.column_dimensions.items()}
-    spans = {
-        (m.min_row, m.min_col): (m.min_col, m.max_col)
-        for m in ws.merged_cells.ranges
-        if m.min_row == m.max_row
-    }
-    for row in ws.iter_rows(min_row=2):
-        lines = 1
-        for cell in row:
-            if not isinstance(cell.value, str) or not cell.value:
-                continue
-            left, right = spans.get((cell.row, cell.column), (cell.column, cell.column))
-            width = sum(widths.get(column_letter(c), 8.43) for c in range(left, right + 1))
-            text_width = sum(2 if ord(ch) > 0x2E80 else 1 for ch in cell.value)
-            lines = max(lines, -(-text_width // max(int(width) - 1, 1)))
-        if lines > 1:
-            ws.row_dimensions[row[0].row].height = lines * LINE_HEIGHT + 4
 
 
 # --- names -----------------------------------------------------------------------------------------------------

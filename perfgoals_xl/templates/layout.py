@@ -13,7 +13,8 @@ from typing import Any
 from perfgoals_xl.core.grid import column_letter
 from perfgoals_xl.core.models import KIND_TITLES
 from perfgoals_xl.files.write.cells import put
-from perfgoals_xl.templates.native import NAMES, add_lists, equip
+from perfgoals_xl.files.write.printing import fit_row_heights, print_one_page_wide
+from perfgoals_xl.templates.native import NAMES, add_lists, budget_cells, equip, named_cell
 
 PROJECT_SLOTS = (
     ("产出指标", ("数量指标", "质量指标", "时效指标")),
@@ -162,54 +163,107 @@ def _write(ws: Any, rows: Rows) -> None:
     ws._pg_kinds = rows.kinds  # styling hints for _style, not saved
 
 
-# --- look: fonts, borders, widths, print setup --------------------------------------------------------------
+# --- look: fonts, borders, alignment, number formats, widths, print setup ------------------------------------
+
+# what each indicator column holds: a label (一级/二级), an entry (text typed), a value, or a short code
+COLUMN_ROLES = {
+    "本年度绩效指标": "label",
+    "一级指标": "level",
+    "二级指标": "level",
+    "三级指标": "entry",
+    "指标值": "value",
+    "度量单位": "code",
+    "指标值类型": "code",
+    "指标值说明（指标解释）": "entry",
+    "备注": "entry",
+}
+PROJECT_WIDTHS = (12, 12, 14, 26, 10, 8, 10, 11)  # 103 characters: A4 portrait at ≥ 90 %
+DEPARTMENT_WIDTHS = (10, 14, 24, 10, 10, 8, 18, 9)
+MONEY_FORMAT = "#,##0.00##"  # 万元/元 amounts: two decimals, up to four when written (949.134 万元)
+ROW_MIN_HEIGHT = 20.0  # a table row is roomy enough to write in by hand
+GOAL_HEIGHT = 48.0  # 本年度绩效目标 / 年度履职目标: a few lines to write in
 
 
 def _style(ws: Any, kind: str) -> None:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
-    thin = Side(style="thin", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    body = Font(name=FONT_BODY, size=11)
-    bold = Font(name=FONT_BODY, size=11, bold=True)
-    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    left = Alignment(horizontal="left", vertical="center", wrap_text=True)
-    header_fill = PatternFill("solid", fgColor="FFF2F2F2")
+    """Every cell of the form by its role: one rule for labels in both forms (bold, centred on grey), typed
+    entries left, values in general alignment (numbers right, words left), codes centred, amounts right with
+    two decimals; every font named with its size."""
+    columns = PROJECT_COLUMNS if kind == "project" else DEPARTMENT_COLUMNS
     for row, row_kind in ws._pg_kinds.items():
         for col in range(1, WIDTH + 1):
             cell = ws.cell(row=row, column=col)
-            if row_kind == "title":
-                cell.font, cell.alignment = Font(name=FONT_TITLE, size=16, bold=True), center
-                continue
-            if row_kind == "note":
-                cell.font, cell.alignment = body, left
-                continue
-            cell.border = border
-            cell.font = body
-            cell.alignment = left if row_kind in ("goal", "task", "slot") and col > 2 else center
-            if row_kind == "columns" or (row_kind in ("header", "goal") and cell.value):
-                cell.font, cell.fill = bold, header_fill
-    widths = (14, 14, 16, 30, 12, 10, 12, 14) if kind == "project" else (14, 16, 30, 12, 12, 10, 24, 12)
-    for col, width in enumerate(widths, 1):
+            role = _role(row_kind, col, cell.value, kind, columns[col - 1])
+            _apply(cell, role)
+    _money_cells(ws, kind)
+    for col, width in enumerate(PROJECT_WIDTHS if kind == "project" else DEPARTMENT_WIDTHS, 1):
         ws.column_dimensions[column_letter(col)].width = width
     ws.row_dimensions[1].height = 30
-    for row, row_kind in ws._pg_kinds.items():
-        if row_kind == "goal":
-            ws.row_dimensions[row].height = 48
-    setup = ws.page_setup
-    setup.paperSize = ws.PAPERSIZE_A4
-    setup.orientation = "portrait"
-    setup.fitToWidth, setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
     header_row = _named_row(ws, "indicators")
-    ws.print_title_rows = f"{header_row}:{header_row}"
+    for row, row_kind in ws._pg_kinds.items():
+        if row_kind not in ("title", "note"):
+            ws.row_dimensions[row].height = ROW_MIN_HEIGHT
+    fit_row_heights(ws, first_row=2, min_height=ROW_MIN_HEIGHT)
+    for row, row_kind in ws._pg_kinds.items():
+        if row_kind == "goal":  # room to write in the empty form
+            ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 0, GOAL_HEIGHT)
+    print_one_page_wide(ws, WIDTH, title_rows=f"{header_row}:{header_row}")
     ws.freeze_panes = None
 
 
-def _named_row(ws: Any, key: str) -> int:
-    from openpyxl.utils.cell import coordinate_from_string
+def _role(row_kind: str, col: int, value: object, kind: str, column: str) -> str:
+    if row_kind in ("title", "note"):
+        return row_kind
+    if row_kind == "columns" or (row_kind in ("header", "goal") and value):
+        return "label"
+    if row_kind == "slot":
+        return COLUMN_ROLES.get(column, "entry")
+    if row_kind == "task" and col == 1:
+        return "label"  # 年度主要任务, merged down its rows
+    if row_kind == "amounts":
+        return "label" if col == 1 else "money"
+    return "entry"
 
-    ref = ws.parent.defined_names[NAMES[key]].attr_text.split("!")[1].replace("$", "")
-    return coordinate_from_string(ref)[1]
+
+def _apply(cell: Any, role: str) -> None:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    if role == "title":
+        cell.font = Font(name=FONT_TITLE, size=16, bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        return
+    if role == "note":
+        cell.font = Font(name=FONT_BODY, size=11)
+        cell.alignment = Alignment(horizontal="left", vertical="center")
+        return
+    thin = Side(style="thin", color="000000")
+    cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    cell.font = Font(name=FONT_BODY, size=11, bold=role == "label")
+    horizontal = {
+        "label": "center",
+        "level": "center",
+        "code": "center",
+        "value": "general",
+        "money": "right",
+    }
+    cell.alignment = Alignment(horizontal=horizontal.get(role, "left"), vertical="center", wrap_text=True)
+    if role == "label":
+        cell.fill = PatternFill("solid", fgColor="FFF2F2F2")
+    if role == "money":
+        cell.number_format = MONEY_FORMAT
+
+
+def _money_cells(ws: Any, kind: str) -> None:
+    """The amounts a filler writes: 年度本级预算金额 (project), 资金总额 and the 预算情况 row (department)."""
+    if kind == "project":
+        _apply(ws.cell(row=_named_row(ws, "budget"), column=_named_col(ws, "budget")), "money")
+        return
+    for row, col in budget_cells(ws, _named_row(ws, "budget_block")).values():
+        _apply(ws.cell(row=row, column=col), "money")
+
+
+def _named_row(ws: Any, key: str) -> int:
+    return named_cell(ws.parent, NAMES[key])[1]
+
+
+def _named_col(ws: Any, key: str) -> int:
+    return named_cell(ws.parent, NAMES[key])[2]

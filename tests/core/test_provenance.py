@@ -251,7 +251,7 @@ def test_settings_rows_list_every_setting_beside_its_default(tmp_path):
     rows = settings_rows(SettingsInForce(Settings(ignore=("V11",))))
     assert rows[1] == ["设置项", "当前取值", "默认值"]
     names = [row[0] for row in rows[2:]]
-    assert names[:7] == [
+    assert names[:8] == [
         "profile",
         "select",
         "ignore",
@@ -259,8 +259,9 @@ def test_settings_rows_list_every_setting_beside_its_default(tmp_path):
         "strict",
         "include_hidden",
         "max_findings_per_rule",
+        "results_order",
     ]
-    assert names[7:] == [f"thresholds.{name}" for name in Thresholds.model_fields]
+    assert names[8:] == [f"thresholds.{name}" for name in Thresholds.model_fields]
     assert ["ignore", '["V11"]', "[]"] in rows
 
 

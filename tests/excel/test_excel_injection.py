@@ -16,7 +16,7 @@ from perfgoals_xl.core.marks import RESULT_HEADER, RESULTS_SHEET
 from perfgoals_xl.excel import app, ribbon
 from perfgoals_xl.excel.buttons import new_template_sheet, normalize_active_table
 from perfgoals_xl.excel.handlers import check_active_sheet, check_all_sheets
-from perfgoals_xl.excel.marks import hyperlink_formula
+from perfgoals_xl.excel.results import hyperlink_formula
 from perfgoals_xl.excel.totals import fill_totals
 
 OUR_LINK = re.compile(r'=HYPERLINK\("#\'(?:[^\'"]|\'\'|"")+\'![A-Z]{1,3}[0-9]+","[A-Z]{1,3}[0-9]+"\)')

@@ -1,5 +1,6 @@
 """Issue 13's hardening of the Excel layer: a OneDrive/SharePoint book (a URL for a name), very hidden sheets,
-where our new sheets go, DisplayAlerts while a form is copied in, and column widths on either host.
+where our new sheets go, DisplayAlerts while a form is copied in, column widths on either host, and 校验结果 and
+the marks as they print.
 
 The remote-engine tests drive the real handlers (tests/support/excel_harness.py). Desktop Excel's COM paths
 cannot run on Linux: they are driven with `Desktop`, a recording stand-in for the few members of Excel's object
@@ -7,6 +8,7 @@ model those paths touch (each test says which), and listed in vba/README.md's Wi
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -194,13 +196,15 @@ def test_column_widths_are_characters_on_desktop_and_points_on_the_remote_engine
     assert widths == {3: 12}  # desktop Excel: ColumnWidth counts characters, no ×7 (the .xls fallback)
 
     book = xw.Book(json=payload_from_xlsx(ONE_SHEET))
+    form = empty_template("project").worksheets[0]
     try:
-        buttons._write_sheet(book, empty_template("project").worksheets[0], book.sheets[0], "新表")
+        buttons._write_sheet(book, form, book.sheets[0], "新表")
         actions = book.json()["actions"]
     finally:
         book.close()
     set_width = [a for a in actions if a["func"] == "setColumnWidth"]
-    assert set_width and set_width[0]["args"][0] == 14 * app.POINTS_PER_CHAR  # column A: 14 characters
+    chars = form.column_dimensions["A"].width
+    assert set_width and set_width[0]["args"][0] == chars * app.POINTS_PER_CHAR  # column A, in points
 
 
 class _Width:
@@ -214,3 +218,62 @@ class _Width:
     @column_width.setter
     def column_width(self, value: float) -> None:
         self._widths[self._col] = value
+
+
+# --- 校验结果 as Excel prints it -------------------------------------------------------------------------------
+
+
+def test_results_sheet_wraps_its_explanations_names_its_font_and_bolds_the_level(tmp_path):
+    out = tmp_path / "out.xlsx"
+    _, actions, _ = run_handler(THREE_SHEETS, check_all_sheets, out)
+    ws = openpyxl.load_workbook(out)[RESULTS_SHEET]
+    assert "A1:F1" in {str(m) for m in ws.merged_cells.ranges} and ws["A1"].alignment.wrap_text
+    assert ws.row_dimensions[1].height and ws.row_dimensions[1].height > 15  # the summary wraps: row fitted
+    last = ws.max_row
+    assert all(ws.cell(row=r, column=6).alignment.wrap_text for r in range(3, last + 1))  # 说明 whole
+    fonts = {(a["args"][0], a["args"][1]) for a in actions if a["func"] == "setFontProperty"}
+    assert {("name", "宋体"), ("size", 10)} <= fonts
+    levels = [(row[1].value, bool(row[1].font.b)) for row in ws.iter_rows(min_row=3)]
+    assert all(bold == (level in ("错误", "警告")) for level, bold in levels)
+    assert [level for level, _ in levels][:1] == ["错误"]  # errors first
+    assert any(a["func"] == "setAutofit" and a["args"] == ["rows"] for a in actions)
+
+
+def test_desktop_excel_sets_up_the_results_page():
+    from perfgoals_xl.excel.results import _page_setup
+
+    setup = SimpleNamespace()
+    sheet = SimpleNamespace(api=SimpleNamespace(PageSetup=setup))
+    plan = SimpleNamespace(source="财政&预算.xlsx", checked_at=datetime(2026, 12, 1, 9, 30))
+    _page_setup(sheet, plan)
+    assert (setup.PaperSize, setup.Orientation, setup.Zoom, setup.FitToPagesWide) == (9, 2, False, 1)
+    assert setup.FitToPagesTall is False and setup.PrintTitleRows == "$2:$2"
+    assert (
+        setup.LeftHeader == "&9校验结果：财政&&预算.xlsx"
+        and setup.RightHeader == "&9校验时间：2026-12-01 09:30"
+    )
+    assert setup.CenterFooter == "&9第 &P 页，共 &N 页"
+
+
+def test_desktop_excel_dots_the_warning_rows():
+    """The marks' conditional formats on desktop Excel: the warning's gets a 25 % grey pattern in dark gold."""
+    from perfgoals_xl.core.marks import Block, Plan
+    from perfgoals_xl.excel.marks import _draw_fills
+
+    drawn: list[tuple[str, Any]] = []
+
+    def add_custom(formula: str, fill_color: str) -> Any:
+        api = SimpleNamespace(Interior=SimpleNamespace(), SetLastPriority=lambda: None)
+        drawn.append((formula, api))
+        return SimpleNamespace(impl=SimpleNamespace(api=api))
+
+    sheet = SimpleNamespace(
+        range=lambda ref: SimpleNamespace(conditional_formats=SimpleNamespace(add_custom=add_custom))
+    )
+    book = SimpleNamespace(app=SimpleNamespace(engine=SimpleNamespace(name="excel")), sheets={"表": sheet})
+    blocks = [Block("表", 3, 3, 1, 8, "error"), Block("表", 5, 6, 1, 8, "warning")]
+    _draw_fills(book, Plan(blocks=blocks, notes=[], results=[], summary=""))
+    (error_formula, error), (warning_formula, warning) = drawn
+    assert "error" in error_formula and not vars(error.Interior)
+    assert "warning" in warning_formula
+    assert warning.Interior.Pattern == -4124 and warning.Interior.PatternColor == 0x7F + (0x60 << 8)

@@ -70,8 +70,9 @@ def marker_rules(path: Path) -> list[tuple[str, str, list[str]]]:
         for cf in ws.conditional_formatting:
             for rule in cf.rules:
                 if any(MARKER in f for f in rule.formula):
-                    fill = rule.dxf.fill
-                    assert fill.fill_type == "solid" and fill.fgColor.rgb == fill.bgColor.rgb
+                    fill = rule.dxf.fill  # solid for an error, dotted for a warning (a grey print keeps it)
+                    severity = next(s for s, c in FILL_COLORS.items() if argb(c) == fill.bgColor.rgb)
+                    assert fill == style.marker_fill(type(fill), severity)
                     found.append((ws.title, fill.bgColor.rgb, sorted(str(r) for r in cf.sqref.ranges)))
     return found
 

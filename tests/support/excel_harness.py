@@ -756,6 +756,19 @@ def _set_row_height(wb: Workbook, action: dict) -> None:
         ws.row_dimensions[row].height = float(action["args"][0])  # points on both sides
 
 
+def _set_autofit(wb: Workbook, action: dict) -> None:
+    # Office.js: range.format.autofitRows()/autofitColumns(). Excel sizes them to their content, which openpyxl
+    # cannot measure: the replay drops their fixed size, so the file leaves it to Excel, as autofit does.
+    ws = _sheet(wb, action)
+    top, left, bottom, right = _bounds(ws, action)
+    if action["args"][0] == "rows":
+        for row in range(top, bottom + 1):
+            ws.row_dimensions.pop(row, None)
+    else:
+        for col in range(left, right + 1):
+            ws.column_dimensions.pop(get_column_letter(col), None)
+
+
 def _set_wrap_text(wb: Workbook, action: dict) -> None:
     for cell in _cells(_sheet(wb, action), action):
         alignment = copy.copy(cell.alignment)
@@ -969,6 +982,7 @@ _HANDLERS: dict[str, Handler] = {
     "activateSheet": _activate_sheet,
     "setColumnWidth": _set_column_width,
     "setRowHeight": _set_row_height,
+    "setAutofit": _set_autofit,
     "setWrapText": _set_wrap_text,
     "rangeMerge": _range_merge,
     "rangeUnmerge": _range_unmerge,

@@ -25,7 +25,7 @@ from perfgoals_xl.core.marks import (
     written_values,
 )
 from perfgoals_xl.files.write.save import activate_first_visible
-from perfgoals_xl.files.write.style import fill
+from perfgoals_xl.files.write.style import LEGACY_FILLS, fill, marker_fill
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
@@ -160,7 +160,8 @@ def _marker_styles() -> list[Any]:
     from openpyxl.styles import PatternFill
     from openpyxl.styles.differential import DifferentialStyle
 
-    return [DifferentialStyle(fill=fill(PatternFill, color)) for color in FILL_COLORS.values()]
+    current = [DifferentialStyle(fill=marker_fill(PatternFill, severity)) for severity in FILL_COLORS]
+    return current + [DifferentialStyle(fill=fill(PatternFill, color)) for color in LEGACY_FILLS.values()]
 
 
 def _prune_marker_styles(book: OpenpyxlWorkbook) -> None:

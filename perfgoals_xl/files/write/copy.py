@@ -12,6 +12,8 @@ from perfgoals_xl.files.write.cells import put
 from perfgoals_xl.files.write.save import activate_first_visible
 from perfgoals_xl.files.write.style import display_width
 
+COPY_FONT, COPY_SIZE = "宋体", 11
+
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
 
@@ -19,12 +21,13 @@ if TYPE_CHECKING:
 def from_grids(grids: list[Grid]) -> tuple[OpenpyxlWorkbook, dict[str, str]]:
     """An openpyxl workbook holding the Grids' values and merges; also old → new sheet titles."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment
+    from openpyxl.styles import Alignment, Font
 
     book = Workbook()
     book.remove(book.active)
     titles: dict[str, str] = {}
     wrap = Alignment(wrap_text=True, vertical="center")
+    font = Font(name=COPY_FONT, size=COPY_SIZE)  # a Chinese font named: never a Latin fallback
     for grid in grids or [Grid(sheet="Sheet1", rows=[])]:
         title = unique_sheet_name(grid.sheet, titles.values())
         titles[grid.sheet] = title
@@ -36,6 +39,7 @@ def from_grids(grids: list[Grid]) -> tuple[OpenpyxlWorkbook, dict[str, str]]:
                     continue
                 row, col = grid.first_row + offset, grid.first_col + col_offset
                 cell = put(ws, row, col, value)  # text such as "=95" stays text
+                cell.font = font
                 if isinstance(value, str):
                     cell.alignment = wrap
                 if grid.merge_at(row, col) is None:

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from perfgoals_xl.core.grid import column_letter, unique_sheet_name
 from perfgoals_xl.core.marks import (
-    FILL_COLORS,
     MARKER_FORMULAS,
     RESULT_HEADER,
     RESULTS_SHEET,
@@ -19,17 +18,19 @@ from perfgoals_xl.core.marks import (
     result_rows,
 )
 from perfgoals_xl.files.write.cells import put, set_value
+from perfgoals_xl.files.write.printing import fit_row_heights, page_header, print_one_page_wide
 from perfgoals_xl.files.write.style import (
     _NOTE_CHARS_PER_LINE,
     _NOTE_WIDTH_PX,
     HEADER_FILL,
     LINK_COLOR,
     NOTE_AUTHOR,
+    RESULT_FONT,
+    RESULT_SIZE,
     RESULT_WIDTHS,
     ROW_TINTS,
-    SUMMARY_CHARS_PER_LINE,
     display_width,
-    fill,
+    marker_fill,
 )
 
 if TYPE_CHECKING:
@@ -59,8 +60,7 @@ def _draw_fills(book: OpenpyxlWorkbook, plan: Plan) -> None:
         ws = book[sheet]
         existing = [rule.priority or 0 for cf in ws.conditional_formatting for rule in cf.rules]
         rule = FormulaRule(
-            formula=[MARKER_FORMULAS[severity].removeprefix("=")],
-            fill=fill(PatternFill, FILL_COLORS[severity]),
+            formula=[MARKER_FORMULAS[severity].removeprefix("=")], fill=marker_fill(PatternFill, severity)
         )
         rule.priority = max(existing, default=0) + 1  # after the user's rules: theirs keep precedence
         ws.conditional_formatting.add(" ".join(ranges), rule)
@@ -97,9 +97,10 @@ def _cells_of(merged: Any) -> set[tuple[int, int]]:
 
 
 def _draw_results(book: OpenpyxlWorkbook, plan: Plan) -> None:
-    """The 校验结果 sheet: summary, header, one linked row per finding; prints landscape on A4, fit to width."""
+    """The 校验结果 sheet: summary, header, one linked row per finding (errors first, unless the settings say
+    sheet order); every font named; rows as tall as their 说明; prints on A4 one page wide with the file and the
+    time in the page header and page numbers in the footer."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.worksheet.hyperlink import Hyperlink
 
     ws = book.create_sheet(
         unique_sheet_name(RESULTS_SHEET, book.sheetnames)
@@ -107,43 +108,64 @@ def _draw_results(book: OpenpyxlWorkbook, plan: Plan) -> None:
     rows = result_rows(plan)
     width = len(RESULT_HEADER)
     last_col = column_letter(width)
+    body = Font(name=RESULT_FONT, size=RESULT_SIZE)
+    bold = Font(name=RESULT_FONT, size=RESULT_SIZE, bold=True)
 
     put(ws, 1, 1, rows[0][0])
     ws.merge_cells(f"A1:{last_col}1")
-    ws["A1"].font = Font(bold=True)
+    ws["A1"].font = bold
     ws["A1"].alignment = Alignment(wrap_text=True, vertical="center")
-    lines = -(-display_width(plan.summary) // SUMMARY_CHARS_PER_LINE)
-    ws.row_dimensions[1].height = max(36, 16 * lines + 8)  # the settings said in it may wrap
 
     for col, label in enumerate(rows[1], 1):
         put(ws, 2, col, label)
     thin = Side(style="thin", color="FF808080")
     for cell in ws[2]:
-        cell.font = Font(bold=True)
+        cell.font = bold
         cell.fill = PatternFill(fill_type="solid", fgColor=HEADER_FILL)
         cell.border = Border(bottom=thin)
         cell.alignment = Alignment(horizontal="center", vertical="center")
 
+    _draw_finding_rows(ws, plan, rows[2:], body, bold)
+    for col, col_width in enumerate(RESULT_WIDTHS, 1):
+        ws.column_dimensions[column_letter(col)].width = col_width
+    ws.freeze_panes = "A3"
+    if plan.results:
+        ws.auto_filter.ref = f"A2:{last_col}{ws.max_row}"
+    fit_row_heights(ws)  # the summary line and every 说明 whole, however long
+    print_one_page_wide(ws, width, title_rows="2:2")
+    when = f"校验时间：{plan.checked_at:%Y-%m-%d %H:%M}" if plan.checked_at else ""
+    page_header(ws, f"校验结果：{plan.source}" if plan.source else RESULTS_SHEET, when)
+
+
+def _draw_finding_rows(ws: Any, plan: Plan, rows: list[list[object]], body: Any, bold: Any) -> None:
+    """One row per finding from row 3, styled by a prototype per severity: the level word bold for an error
+    or a warning (a black-and-white print keeps it), the row tinted, the cell a link to the finding's cell."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    width = len(RESULT_HEADER)
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
     center = Alignment(horizontal="center", vertical="top")
     fills = {severity: PatternFill(fill_type="solid", fgColor=tint) for severity, tint in ROW_TINTS.items()}
-    link_font, bold = Font(color=LINK_COLOR, underline="single"), Font(bold=True)
+    link_font = Font(name=RESULT_FONT, size=RESULT_SIZE, color=LINK_COLOR, underline="single")
     link_col, level_col = RESULT_HEADER.index("单元格") + 1, RESULT_HEADER.index("级别") + 1
     # one styled prototype row per severity; every finding row copies its styles (openpyxl hashes each new
     # style object, which made this sheet the slowest part of an annotated copy)
     prototypes: dict[str, list[Any]] = {}
-    for line, (finding, row) in enumerate(zip(plan.results, rows[2:], strict=True), start=3):
+    for line, (finding, row) in enumerate(zip(plan.results, rows, strict=True), start=3):
         cells = [ws.cell(row=line, column=col) for col in range(1, width + 1)]
         styles = prototypes.get(finding.severity)
         if styles is None:
-            fill = fills.get(finding.severity)
+            tint = fills.get(finding.severity)
             for col, cell in enumerate(cells, 1):
                 cell.alignment = wrap if col == width else center if col == 1 else top
-                if fill:
-                    cell.fill = fill
+                cell.font = body
+                if tint:
+                    cell.fill = tint
+            cells[0].number_format = "0"  # 序号 as an integer
             cells[link_col - 1].font = link_font
-            if fill:
+            if finding.severity != "info":
                 cells[level_col - 1].font = bold
             prototypes[finding.severity] = [copy(cell._style) for cell in cells]
         else:
@@ -158,15 +180,3 @@ def _draw_results(book: OpenpyxlWorkbook, plan: Plan) -> None:
             )
         else:  # a hidden sheet: Excel cannot go there, so the cell is plain text like its neighbour
             link.font = copy(cells[link_col - 2].font)
-
-    for col, col_width in enumerate(RESULT_WIDTHS, 1):
-        ws.column_dimensions[column_letter(col)].width = col_width
-    ws.freeze_panes = "A3"
-    if plan.results:
-        ws.auto_filter.ref = f"A2:{last_col}{ws.max_row}"
-    ws.print_title_rows = "2:2"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
