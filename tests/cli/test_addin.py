@@ -13,7 +13,7 @@ import xlwings
 from click.testing import CliRunner
 from conftest import ROOT
 
-from perfgoals_xl.cli import addin
+from perfgoals_xl.cli import addin, addin_package
 from perfgoals_xl.cli.main import main
 
 NS = {
@@ -66,11 +66,11 @@ def test_valid_zip_with_the_addin_content_type(built):
         assert package.testzip() is None
         types = ET.fromstring(package.read("[Content_Types].xml"))
         overrides = {o.get("PartName"): o.get("ContentType") for o in types.iterfind("ct:Override", NS)}
-        assert overrides["/xl/workbook.xml"] == addin.ADDIN_CONTENT_TYPE
+        assert overrides["/xl/workbook.xml"] == addin_package.ADDIN_CONTENT_TYPE
         rels = ET.fromstring(package.read("_rels/.rels"))
         assert {
             r.get("Target") for r in rels.iterfind("rel:Relationship", NS) if r.get("Type") == UI_REL
-        } == {addin.CUSTOM_UI}
+        } == {addin_package.CUSTOM_UI}
         with zipfile.ZipFile(addin.template_path()) as template:
             assert [(i.filename, i.compress_type) for i in package.infolist()] == [
                 (i.filename, i.compress_type) for i in template.infolist()
@@ -80,7 +80,7 @@ def test_valid_zip_with_the_addin_content_type(built):
 def test_custom_ui_has_nine_buttons_in_four_groups(built):
     _, out = built
     with zipfile.ZipFile(out) as package:
-        data = package.read(addin.CUSTOM_UI)
+        data = package.read(addin_package.CUSTOM_UI)
     assert data == (ROOT / "vba" / "customUI.xml").read_bytes()
     root = ET.fromstring(data)
     groups = root.findall(".//ui:tab/ui:group", NS)
@@ -115,7 +115,7 @@ def test_only_our_edits_differ_from_the_template(built):
 def test_conf_sheet_is_present_active_and_points_at_the_interpreter(built):
     _, out = built
     with zipfile.ZipFile(out) as package:
-        workbook = ET.fromstring(package.read(addin.WORKBOOK))
+        workbook = ET.fromstring(package.read(addin_package.WORKBOOK))
     assert [s.get("name") for s in workbook.iterfind("m:sheets/m:sheet", NS)] == ["perfgoals.conf"]
     (view,) = workbook.iterfind("m:bookViews/m:workbookView", NS)
     assert view.get("visibility") == "hidden" and view.get("activeTab") == "0"

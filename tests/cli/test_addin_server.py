@@ -14,7 +14,7 @@ from conftest import THREE_SHEETS
 from excel_harness import run_handler
 from test_addin import NS, macros
 
-from perfgoals_xl.cli import addin
+from perfgoals_xl.cli import addin, addin_package
 from perfgoals_xl.cli.addin_server import REMOTE_MODULES
 from perfgoals_xl.cli.main import main
 from perfgoals_xl.core.settings import Settings
@@ -59,7 +59,7 @@ def test_the_token_and_timeout_are_in_the_settings_sheet(built):
 
 def test_the_ribbon_has_only_the_buttons_the_server_runs(built):
     with zipfile.ZipFile(built) as package:
-        root = ET.fromstring(package.read(addin.CUSTOM_UI))
+        root = ET.fromstring(package.read(addin_package.CUSTOM_UI))
     buttons = [b.get("id") for b in root.iter(f"{{{NS['ui']}}}button")]
     assert buttons == [s.button for s in SCRIPTS.values()]
     assert all(b.get("onAction") == "RibbonPerfgoals.OnAction" for b in root.iter(f"{{{NS['ui']}}}button"))

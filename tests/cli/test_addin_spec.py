@@ -9,12 +9,13 @@ import re
 import warnings
 import zipfile
 from importlib import metadata
+from pathlib import Path
 
 import olefile
 import pytest
 from click.testing import CliRunner
 
-from perfgoals_xl.cli import addin
+from perfgoals_xl.cli import addin, addin_package
 from perfgoals_xl.cli.addin_server import server_flavour
 from perfgoals_xl.cli.addin_vba import DIR_END, MESSAGES
 from perfgoals_xl.cli.main import main
@@ -41,7 +42,7 @@ def built(request, tmp_path_factory):
 
 def vba_project_bin(xlam) -> bytes:
     with zipfile.ZipFile(xlam) as package:
-        return package.read(addin.VBA_PROJECT)
+        return package.read(addin_package.VBA_PROJECT)
 
 
 def ole(xlam) -> olefile.OleFileIO:
@@ -59,7 +60,7 @@ def dispatcher(xlam) -> str:
 def test_custom_ui_is_found_through_the_relationship_type_of_its_namespace(built):
     with zipfile.ZipFile(built) as package:
         rels = package.read("_rels/.rels").decode("utf-8")
-        custom_ui = package.read(addin.CUSTOM_UI).decode("utf-8")
+        custom_ui = package.read(addin_package.CUSTOM_UI).decode("utf-8")
     assert f'xmlns="{CUSTOM_UI_2006}"' in custom_ui
     assert f'Type="{UI_2006}" Target="customUI/customUI.xml"' in rels and UI_2007 not in rels
 
@@ -155,4 +156,4 @@ def test_install_points_at_a_readme_this_installation_has(built):
     with pytest.raises(addin.AddinError) as info:
         addin.install(built, platform="linux", environ={})
     (readme,) = re.findall(r"详见 (.+)。", str(info.value))
-    assert readme.endswith("README.md") and (addin.vba_dir() / "README.md").resolve() == addin.Path(readme)
+    assert readme.endswith("README.md") and (addin.vba_dir() / "README.md").resolve() == Path(readme)
