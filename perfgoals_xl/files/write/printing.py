@@ -64,21 +64,19 @@ def row_height(lines: int, size: float) -> float:
 
 def fit_row_heights(ws: Any, first_row: int = 1, min_height: float | None = None) -> None:
     """Each row from `first_row` on as tall as its tallest wrapped text needs (at least `min_height`); a text
-    merged over several rows shares out what it needs over them. Rows with no text keep their height."""
+    merged over several rows shares out what it needs over them. Rows without wrapped text keep their height."""
     spans = {(m.min_row, m.min_col): m for m in ws.merged_cells.ranges}
     needs: dict[int, float] = {}
     tall: list[tuple[int, int, float]] = []  # merged over rows: (top, bottom, height needed)
     for row in ws.iter_rows(min_row=first_row):
         for cell in row:
-            if not isinstance(cell.value, str) or not cell.value.strip():
-                continue
+            if not isinstance(cell.value, str) or not cell.alignment.wrap_text or not cell.value.strip():
+                continue  # one line of text: the row's height (at least the default) holds it
             merged = spans.get((cell.row, cell.column))
             left, right = (merged.min_col, merged.max_col) if merged else (cell.column, cell.column)
             bottom = merged.max_row if merged else cell.row
-            size = float(cell.font.sz or DEFAULT_SIZE) if cell.font else DEFAULT_SIZE
-            wraps = cell.alignment is not None and cell.alignment.wrap_text
-            lines = lines_needed(cell.value, column_pixels(ws, left, right), size) if wraps else 1
-            height = row_height(lines, size)
+            size = float(cell.font.sz or DEFAULT_SIZE)
+            height = row_height(lines_needed(cell.value, column_pixels(ws, left, right), size), size)
             if bottom > cell.row:
                 tall.append((cell.row, bottom, height))
             else:
