@@ -125,6 +125,12 @@ def test_serve_command_without_tokens_or_with_a_new_token(tmp_path, monkeypatch)
     assert result.exit_code == 0 and ET.parse(out).getroot() is not None
     result = runner.invoke(main, ["serve", "--manifest", str(out)])
     assert result.exit_code == 2 and "--url" in result.output
+    again = ["serve", "--manifest", str(out), "--url", "https://pg.czj.gov.cn"]  # the one output convention
+    result = runner.invoke(main, again)
+    assert result.exit_code == 2 and "已存在" in result.output and "--force" in result.output
+    assert runner.invoke(main, [*again, "--force"]).exit_code == 0
+    result = runner.invoke(main, ["serve", "--manifest", str(tmp_path / "m.json"), "--url", "https://a.cn"])
+    assert result.exit_code == 2 and ".xml" in result.output
     bad = config_file(tmp_path, f'tokens = ["{TOKEN}"]\nrules = "missing.toml"\n')
     result = runner.invoke(main, ["serve", "--config", str(bad)])
     assert result.exit_code == 2 and "missing.toml" in result.output and "不存在" in result.output
