@@ -7,6 +7,8 @@ Table with `unreadable` set, never silence.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from perfgoals_xl.core.grid import Grid
 from perfgoals_xl.core.models import Field, HeaderItem, Indicator, Loc, ReaderNote, Table
 from perfgoals_xl.core.reader.columns import Layout, block_layout
@@ -37,15 +39,15 @@ def _read_segment(grid: Grid, segment: Segment) -> list[Table]:
     if not segment.has_body:
         table.unreadable = "标题下没有找到表头（项目名称、部门名称）或绩效指标"
         return [table]
-    used = set(head.used)
+    used = [head.used, {r for r in range(segment.first_row, first_block) if r in skip}]
     layouts: list[Layout] = []
     ends = [*segment.indicator_rows[1:], segment.last_row + 1][: len(segment.indicator_rows)]
     for header_row, next_header in zip(segment.indicator_rows, ends, strict=True):
         layout = block_layout(grid, header_row, next_header - 1)
         layouts.append(layout)
         read = _read_block(grid, table, layout, next_header - 1)
-        used |= read.used
-    _account(grid, table, used | {r for r in range(segment.first_row, first_block) if r in skip})
+        used.append(read.used)
+    _account(grid, table, used)
     _describe_form(grid, table, layouts)
     if any(layout.form == "export" for layout in layouts):
         return _split_export(grid, table, layouts[0])
@@ -117,24 +119,32 @@ def _kind(title: Field | None, head: Head) -> str:
     return "project"
 
 
-def _account(grid: Grid, table: Table, used: set[int]) -> None:
-    """Each non-empty row of the table not read as anything is listed (rule S10 reports it); the table's
-    range is fitted to the cells it really uses."""
-    spans = {r: span for r in range(table.top, table.bottom + 1) if (span := grid.occupied(r)) is not None}
-    rows = list(spans)
-    table.unread_rows = [r for r in rows if r not in used]
-    for row in table.unread_rows:
+def _account(grid: Grid, table: Table, used: Sequence[set[int]]) -> None:
+    """Each non-empty row of the table in none of the `used` sets is listed (rule S10 reports it); the
+    table's range is fitted to the cells it really uses. One pass, nothing kept per row (a 200,000-row block)."""
+    unread: list[int] = []
+    last = left = right = None
+    for row in range(table.top, table.bottom + 1):
+        span = grid.occupied(row)
+        if span is None:
+            continue
+        last = row
+        left = span[0] if left is None else min(left, span[0])
+        right = span[1] if right is None else max(right, span[1])
+        if not any(row in rows for rows in used):
+            unread.append(row)
+    table.unread_rows = unread
+    for row in unread:
         col, value = grid.row_values(row)[0]
         text = cell_text(value)
         preview = f"“{text[:30]}{'…' if len(text) > 30 else ''}”"
         table.notes.append(
             ReaderNote("S10", "warning", Loc(row=row, col=col), f"第 {row} 行{preview}未能识别，未参与校验")
         )
-    table.bottom = rows[-1] if rows else table.top
-    merged_right = [m.right for m in grid.merges if table.top <= m.top <= table.bottom]
-    if spans:
-        table.left = min(left for left, _ in spans.values())
-        table.right = max([right for _, right in spans.values()] + merged_right)
+    table.bottom = last if last is not None else table.top
+    if left is not None and right is not None:
+        merged_right = [m.right for m in grid.merges if table.top <= m.top <= table.bottom]
+        table.left, table.right = left, max([right, *merged_right])
 
 
 def _describe_form(grid: Grid, table: Table, layouts: list[Layout]) -> None:

@@ -233,9 +233,10 @@ class _NameIndex:
     CANDIDATES = 8
 
     def __init__(self) -> None:
-        self.rows: list[tuple[Indicator, str]] = []
+        self.indicators: list[Indicator] = []
+        self.names: list[str] = []
         self.exact: dict[str, Indicator] = {}
-        self.postings: dict[str, list[int]] = {}
+        self.postings: dict[str, list[int]] = {}  # a word's rows, kept up to COMMON + 1 (then never read)
 
     def twin(self, indicator: Indicator) -> Indicator | None:
         """An earlier row with the same or nearly the same name, or a shared word and the same target;
@@ -245,8 +246,11 @@ class _NameIndex:
         earlier = self.exact.get(name) or self._similar(indicator, name, grams)
         self.exact.setdefault(name, indicator)
         for gram in grams:
-            self.postings.setdefault(gram, []).append(len(self.rows))
-        self.rows.append((indicator, name))
+            postings = self.postings.setdefault(gram, [])
+            if len(postings) <= self.COMMON:
+                postings.append(len(self.names))
+        self.indicators.append(indicator)
+        self.names.append(name)
         return earlier
 
     def _similar(self, indicator: Indicator, name: str, grams: set[str]) -> Indicator | None:
@@ -258,7 +262,7 @@ class _NameIndex:
                     shared[position] = shared.get(position, 0) + 1
         matcher = None
         for position in sorted(shared, key=lambda p: (-shared[p], p))[: self.CANDIDATES]:
-            earlier, other = self.rows[position]
+            earlier, other = self.indicators[position], self.names[position]
             if indicator.number is not None and _counted_twice(indicator, earlier):
                 return earlier
             if 2 * min(len(name), len(other)) < 0.85 * (len(name) + len(other)):
