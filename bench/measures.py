@@ -229,6 +229,28 @@ def check_huge(corpus: Corpus, repeats: Repeats, scratch: Path) -> Measure:
 JOBS_COPIES = 4  # the 500 small files four times over: a batch of 2,000
 
 
+def _busy(count: int) -> int:
+    total = 0
+    for number in range(count):
+        total += number * number
+    return total
+
+
+def machine_parallelism(count: int = 5_000_000) -> float:
+    """What two worker processes can give on this machine now: a pure-Python loop run twice in two processes
+    against twice in one (0.5 on two free cores; more when other work shares them)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    start = time.perf_counter()
+    _busy(count), _busy(count)
+    serial = time.perf_counter() - start
+    with ProcessPoolExecutor(2) as pool:
+        start = time.perf_counter()
+        list(pool.map(_busy, [count, count]))
+        parallel = time.perf_counter() - start
+    return round(parallel / serial, 2)
+
+
 def check_jobs(corpus: Corpus, repeats: Repeats, scratch: Path) -> Measure:
     """`check --jobs 2` of 2,000 files against the same batch in one process (both stream the JSON)."""
     paths = corpus.small * JOBS_COPIES
@@ -236,6 +258,7 @@ def check_jobs(corpus: Corpus, repeats: Repeats, scratch: Path) -> Measure:
         min(repeats.timing, 3), lambda: check_streamed(paths, jobs=2), lambda: check_streamed(paths, jobs=1)
     )
     return Measure(
+        details={"busy_loop_2_processes_vs_1": machine_parallelism()},
         name="check_jobs",
         title=f"`check --jobs 2` of {len(paths):,} files (the small corpus {JOBS_COPIES}× over)",
         baseline_title="the same batch in one process (`--jobs 1`)",

@@ -119,9 +119,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{index}/{len(names)}] {name} …", end=" ", flush=True)
             start = time.perf_counter()
             measure = MEASURES[name](corpus, repeats, Path(scratch))
+            parallelism = measure.details.get("busy_loop_2_processes_vs_1")
             print(
                 f"{measure.verdict()} (target {measure.target_text()}): {measure.status}, "
                 f"{time.perf_counter() - start:.0f} s"
+                + (
+                    f" — a busy loop in 2 processes vs 1 on this machine now: {parallelism}×"
+                    if parallelism
+                    else ""
+                )
             )
             measures.append(measure)
     print()
