@@ -1,0 +1,319 @@
+"""Edges of the reader that mutation testing found unguarded (tools/mutation.py): each test writes the layout
+as a real .xlsx and asserts what a reviewer would see change if that branch regressed — the indicators read,
+the tables split, the findings and their cells. The mutant each test was written against is named in its
+docstring (`mutmut show NAME` prints it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rule_harness import DEPARTMENT_HEADER
+
+from perfgoals_xl.core import totals
+from perfgoals_xl.core.render import to_json
+from perfgoals_xl.core.report import Report
+from perfgoals_xl.pipeline import check_file
+
+Row = list[Any]
+
+
+def check(write_book, rows: list[Row], merges: list[str] = ()) -> tuple[dict, list]:
+    """The JSON report of one sheet (its files[0] entry) and the tables read."""
+    path = write_book({"表": (rows, list(merges))})
+    result = check_file(path)
+    report = to_json(Report([result]))["files"][0]
+    assert report["error"] is None, report["error"]
+    return report, result.tables
+
+
+def targets(table: dict) -> list[tuple]:
+    return [
+        (i["level1"], i["level2"], i["name"], i["operator"], i["value"], i["unit"])
+        for i in table["indicators"]
+    ]
+
+
+def findings(report: dict, rule: str) -> list[tuple[str, str, str]]:
+    return [(f["cell"], f["severity"], f["message"]) for f in report["findings"] if f["rule"] == rule]
+
+
+# ── the 批复表 tree nested by leading spaces in one column (core/reader/tree.py) ──────────────────────────
+
+# (depth, label, 指标值, 绩效金额): unit, project, 一级, 二级, 三级 — 效益 before 满意度, as a 批复表 may order them
+TREE: list[tuple[int, str, str | None, int | None]] = [
+    (0, "石嘴山市卫生健康委员会", None, None),
+    (1, "基层医疗卫生机构能力提升", None, 500000),
+    (2, "产出指标", None, None),
+    (3, "成本指标", None, None),
+    (4, "设备购置费用", "≤500000元", None),
+    (3, "数量指标", None, None),
+    (4, "配备基本医疗设备", "≥20台", None),
+    (3, "质量指标", None, None),
+    (4, "设备验收差错率", "≥5%", None),
+    (2, "效益指标", None, None),
+    (3, "社会效益指标", None, None),
+    (4, "基层首诊率", "≥60%", None),
+    (2, "满意度指标", None, None),
+    (3, "服务对象满意度指标", None, None),
+    (4, "基层群众满意度", "≥90%", None),
+]
+TREE_READ = [
+    ("产出指标", "成本指标", "设备购置费用", "≤", 500000, "元"),
+    ("产出指标", "数量指标", "配备基本医疗设备", "≥", 20, "台"),
+    ("产出指标", "质量指标", "设备验收差错率", "≥", 5, "%"),
+    ("效益指标", "社会效益指标", "基层首诊率", "≥", 60, "%"),
+    ("满意度指标", "服务对象满意度指标", "基层群众满意度", "≥", 90, "%"),
+]
+
+
+def tree_rows(indented_by: str) -> list[Row]:
+    """TREE as a 批复表: each level one column further right (`columns`), indented by two spaces per level
+    in column A (`spaces`) or not indented at all (`nothing`); 指标值 and 绩效金额 after the labels."""
+    width = 5 if indented_by == "columns" else 1
+    rows: list[Row] = [
+        ["石嘴山市卫生健康委员会2020年项目绩效目标批复表"],
+        ["单位:元"],
+        ["项目", *[None] * (width - 1), "指标值", "绩效金额"],
+    ]
+    for depth, label, value, amount in TREE:
+        labels = [None] * width
+        if indented_by == "columns":
+            labels[depth] = label
+        else:
+            labels[0] = ("  " * depth if indented_by == "spaces" else "") + label
+        rows.append([*labels, value, amount])
+    return rows
+
+
+@pytest.mark.parametrize("indented_by", ["columns", "spaces"])
+def test_tree_levels_follow_the_nesting(write_book, indented_by):
+    """The 批复表 tree (DV10 宁夏 石嘴山), nested one column per level or by leading spaces in one column. The
+    nesting, not the vocabulary alone, tells the levels apart: 成本指标 under 产出指标 is the legacy 二级
+    (tree._is_level2 …mutmut_17), and 满意度指标 after the 效益指标 group is the next 一级, not 效益's legacy
+    二级 服务对象满意度指标 (a bug this test found: the reader filed 群众满意度 under 效益指标). The operators
+    written in 指标值 are read (tree._indicator …mutmut_37) at the value's cell, where V09 points (…mutmut_47)."""
+    rows = tree_rows(indented_by)
+    report, _ = check(
+        write_book, rows, ["A1:G1", "A2:G2"] if indented_by == "columns" else ["A1:C1", "A2:C2"]
+    )
+    (table,) = report["tables"]
+    assert (table["name"], table["budget"], table["amount_unit"]) == (
+        "基层医疗卫生机构能力提升",
+        500000,
+        "元",
+    )
+    assert targets(table) == TREE_READ
+    assert table["unread_rows"] == []
+    value_col = "F" if indented_by == "columns" else "B"
+    assert [cell for cell, _, _ in findings(report, "V09")] == [f"{value_col}12"]
+    assert findings(report, "H03") == []  # one framework: 成本 is read as the 产出 二级 only
+
+
+def test_an_unindented_tree_leaves_the_levels_to_the_vocabulary(write_book):
+    """Every label flush left in one column: nothing tells 成本指标 under 产出指标 from the 101号 一级, so
+    the vocabulary decides (the legacy 二级), and 满意度指标 after 效益指标 is again the legacy 二级."""
+    report, _ = check(write_book, tree_rows("nothing"))
+    (table,) = report["tables"]
+    assert [(i["level1"], i["level2"]) for i in table["indicators"]] == [
+        ("产出指标", "成本指标"),
+        ("产出指标", "数量指标"),
+        ("产出指标", "质量指标"),
+        ("效益指标", "社会效益指标"),
+        ("效益指标", "服务对象满意度指标"),
+    ]
+
+
+# ── the 一体化 export split into one table per project (core/reader/tables.py _split_export) ─────────────
+
+EXPORT_HEADER = ["单位名称", "项目名称", "预算数", "年度目标", "一级指标", "二级指标", "三级指标", "指标性质", "指标值",
+                 "度量单位", "权重", "指标方向性"]  # fmt: skip
+STRAY = "以上指标由学生资助中心负责统计并按季度报送教育局财务股审核"
+
+
+def test_export_rows_stay_with_their_project(write_book):
+    """A sentence row inside the first project of an export: it is unread in that project's table only
+    (…_split_export__mutmut_77), said once by S10 (the first table keeps the notes, …mutmut_87), and the
+    second table starts at its own first row (…mutmut_67)."""
+    rows: list[Row] = [
+        ["2023年部门预算项目绩效目标申报表"],
+        ["金额单位：元"],
+        EXPORT_HEADER,
+        ["某县教育局", "学生营养改善计划", 120000, "完成学生营养改善计划，受助学生500人", "产出指标", "数量指标",
+         "受助学生人数", "≥", 500, "人", 30, "正向"],
+        [None, None, None, None, None, "质量指标", "补助资金发放准确率", "=", 100, "%", 30, "正向"],
+        [None, None, None, None, STRAY],
+        [None, None, None, None, "效益指标", "社会效益指标", "学生营养状况改善率", "≥", 90, "%", 20, "正向"],
+        [None, None, None, None, "满意度指标", "服务对象满意度指标", "学生家长满意度", "≥", 90, "%", 20, "正向"],
+        ["某县教育局", "校舍维修改造", 80000, "完成校舍维修改造，维修校舍1200平方米", "产出指标", "数量指标",
+         "维修校舍面积", "≥", 1200, "平方米", 30, "正向"],
+        [None, None, None, None, None, "质量指标", "工程验收合格率", "=", 100, "%", 30, "正向"],
+        [None, None, None, None, "效益指标", "社会效益指标", "校舍安全隐患消除率", "≥", 95, "%", 20, "正向"],
+        [None, None, None, None, "满意度指标", "服务对象满意度指标", "师生满意度", "≥", 90, "%", 20, "正向"],
+    ]  # fmt: skip
+    report, _ = check(write_book, rows, ["A1:L1", "A2:L2", "E6:L6"])
+    first, second = report["tables"]
+    assert [(t["name"], t["range"]) for t in (first, second)] == [
+        ("学生营养改善计划", "A1:L8"),
+        ("校舍维修改造", "A9:L12"),
+    ]
+    assert (first["unread_rows"], second["unread_rows"]) == ([6], [])
+    assert [(cell, severity) for cell, severity, _ in findings(report, "S10")] == [("E6", "warning")]
+
+
+# ── header items (core/reader/pairs.py) ──────────────────────────────────────────────────────────────────
+
+
+def project_head(*extra: Row) -> list[Row]:
+    """The seed's project head, `extra` rows after 本年度绩效目标, and one indicator row."""
+    return [
+        ["2026年项目支出绩效目标表"],
+        ["金额单位：万元"],
+        ["项目名称", "农村公路养护"],
+        ["年度本级预算金额", 10, "项目类别", "一般性项目"],
+        ["项目支出实施期", "2026年"],
+        ["本年度绩效目标", "2026年完成农村公路养护120公里，群众满意度90%以上"],
+        *extra,
+        ["本年度绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "度量单位", "指标值类型", "备注"],
+        [None, "产出指标", "数量指标", "养护里程", 120, "公里", "≥"],
+    ]
+
+
+@pytest.mark.parametrize("field", ["项目主管科室", "资金支付方式", "是否跨年度"])
+def test_a_field_name_after_a_value_is_the_next_label(write_book, field):
+    """`项目名称 | 农村公路养护 | … | 项目主管科室 | (blank)`: a short text naming a field (…科室, …方式, 是否…)
+    after a value is a label of its own, even unknown and in no label column — so its blank value is
+    reported (pairs._names_a_field …mutmut_7), not swallowed as more of the project's name."""
+    rows = project_head()
+    rows[2] = ["项目名称", "农村公路养护", None, None, field, None]
+    report, tables = check(write_book, rows, ["B3:D3"])
+    assert tables[0].header["项目名称"].value.text == "农村公路养护"
+    assert field in tables[0].header
+    assert findings(report, "S01") == [("F3", "warning", f"“{field}”未填写")]
+
+
+def test_a_blank_label_does_not_take_the_label_below_as_its_value(write_book):
+    """项目概况 left blank, and under it the first column's long label 单位已有的保障项目实施的制度措施 with its
+    value: that row is a label (by its column), not 项目概况's text (pairs.HeaderPairs._below …mutmut_17)."""
+    long_label = "单位已有的保障项目实施的制度措施"
+    rows = project_head(["项目概况"], [long_label, "已建立农村公路养护管理制度"])
+    report, tables = check(write_book, rows)
+    header = tables[0].header
+    assert header["项目概况"].value is None
+    assert header[long_label].value.text == "已建立农村公路养护管理制度"
+    assert findings(report, "S01") == [("B7", "warning", "“项目概况”未填写")]
+
+
+# ── sheets split into column bands (core/reader/regions.py) ─────────────────────────────────────────────
+
+
+def untitled_project(name: str, budget: int) -> list[Row]:
+    """A project table without a title, opened by a two-cell line 填报单位 | 金额单位 (8 columns)."""
+    return [
+        ["填报单位（盖章）：某县交通运输局", "金额单位：万元"],
+        ["项目名称", name],
+        ["年度本级预算金额", budget, "项目类别", "一般性项目"],
+        ["项目支出实施期", "2026年"],
+        ["本年度绩效目标", f"2026年完成{name}，群众满意度90%以上"],
+        ["本年度绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "度量单位", "指标值类型", "备注"],
+        [None, "产出指标", "数量指标", "完成里程", 120, "公里", "≥"],
+        [None, "效益指标", "社会效益指标", "道路通畅率", 95, "%", "≥"],
+        [None, "满意度指标", "服务对象满意度指标", "群众满意度", 90, "%", "≥"],
+        [None, "成本指标", "经济成本指标", "工作经费", budget, "万元", "≤"],
+    ]
+
+
+def test_untitled_tables_side_by_side(write_book):
+    """Two untitled tables in A:H and J:Q: each band is looked at row by row for an anchor — the two-cell
+    填报单位 line is none (it is no indicator header, regions._has_anchor …mutmut_17), 项目名称 is — and each
+    table is read in its own columns."""
+    left, right = untitled_project("农村公路养护", 10), untitled_project("桥梁检测", 20)
+    rows = [[*a, *[None] * (8 - len(a)), None, *b] for a, b in zip(left, right, strict=True)]
+    report, _ = check(write_book, rows)
+    assert [(t["name"], t["range"], t["budget"], t["amount_unit"]) for t in report["tables"]] == [
+        ("农村公路养护", "A1:H10", 10, "万元"),
+        ("桥梁检测", "J1:Q10", 20, "万元"),
+    ]
+    assert [len(t["indicators"]) for t in report["tables"]] == [4, 4]
+    assert [f for f in report["findings"] if f["severity"] == "error"] == []
+
+
+# ── columns whose header is unknown but which hold 一级/二级 names (core/reader/columns.py _share) ─────────
+
+
+def dv04(lines: list[Row]) -> list[Row]:
+    """DV04 浙江 临海: `指标类型 | 指标名称 | 指标值 | 指标描述`, 指标名称 holding 二级 names."""
+    return [
+        ["项目名称:", "绿化养护经费", "项目编号:"],
+        ["项目属性:", "延续", "项目期限:", "全年"],
+        ["项目绩效目标", "绩效目标总体描述", "完成全市375万平方米绿地养护，绿化覆盖率100%"],
+        ["指标类型", "指标名称", "指标值", "指标描述"],
+        *lines,
+    ]
+
+
+def test_two_level_names_make_a_level_column(write_book):
+    """Two rows whose 指标名称 are both 二级 names (the least evidence the reader accepts, columns._share
+    …mutmut_27): the column is read as 二级, and no 三级 name is taken to copy a level's name."""
+    report, _ = check(write_book, dv04([
+        ["产出指标", "数量指标", "375万平方米", "完成全市375万平方米的绿地养护"],
+        ["效益指标", "社会效益指标", "100%", "绿化覆盖率"],
+    ]))  # fmt: skip
+    (table,) = report["tables"]
+    assert targets(table) == [
+        ("产出指标", "数量指标", None, None, 375, "万平方米"),
+        ("效益指标", "社会效益指标", None, None, 100, "%"),
+    ]
+    assert [cell for cell, _, _ in findings(report, "H08")] == ["C5", "C6"]  # a value without a 三级 name
+
+
+def test_one_level_name_is_no_level_column(write_book):
+    """The other side of the bound: one 二级 name among the 指标名称 is a name that copies its level."""
+    report, _ = check(write_book, dv04([
+        ["产出指标", "数量指标", "375万平方米", "完成全市375万平方米的绿地养护"],
+        ["效益指标", "绿化覆盖率", "100%", "绿化覆盖率"],
+    ]))  # fmt: skip
+    (table,) = report["tables"]
+    assert [(i["level2"], i["name"]) for i in table["indicators"]] == [
+        (None, "数量指标"),
+        (None, "绿化覆盖率"),
+    ]
+    assert [cell for cell, _, _ in findings(report, "H08")] == ["B5"]
+
+
+# ── 合计 rows in the indicator block (core/reader/indicators.py _total, _summed) ──────────────────────────
+
+
+def department_with_cost_total(total: float) -> list[Row]:
+    """The seed's department layout, its 成本指标 group first, with one cost row and its own 合计 row."""
+    return [
+        ["2026年部门整体支出绩效目标表"],
+        ["金额单位：万元"],
+        ["部门名称", None, "测试部门"],
+        ["年度履职目标", None, "负责全区政务服务工作"],
+        ["年度主要任务", "任务名称", "主要内容"],
+        [None, "政务服务", "办理政务服务事项"],
+        ["预算情况", "资金总额", "按收入性质分", None, None, None, "按支出性质分"],
+        [None, 100, "一般公共预算", "政府性基金预算", "财政专户管理资金", "其他资金", "基本支出", "项目支出"],
+        [None, None, 100, None, None, None, 60, 40],
+        DEPARTMENT_HEADER,
+        ["成本指标", "经济成本指标", "政务服务运行经费", "≤", 20, "万元"],
+        [None, None, "合计", None, total, "万元"],
+        ["产出指标", "数量指标", "办理政务服务事项", "≥", 5000, "件"],
+        ["效益指标", "社会效益指标", "群众办事便利度提升率", "≥", 10, "%"],
+        ["满意度指标", "服务对象满意度指标", "办事群众满意度", "≥", 90, "%"],
+    ]
+
+
+@pytest.mark.parametrize(("total", "holds"), [(20, True), (21, False)])
+def test_a_total_under_the_first_and_only_cost_row(write_book, total, holds):
+    """A 合计 right under the block's first row sums that one row (indicators._summed …mutmut_7 looked at the
+    second row, which does not exist yet): C07 holds at 20 and is an error at 21, on the 合计's cell."""
+    report, tables = check(write_book, department_with_cost_total(total))
+    (table,) = report["tables"]
+    assert 12 not in [i["row"] for i in table["indicators"]] and table["unread_rows"] == []
+    c07 = [i for i in totals.identities(tables) if i.rule == "C07"]
+    assert [(i.left.value, i.right_sum, i.holds(0.005)) for i in c07] == [(total, 20, holds)]
+    assert [(cell, severity) for cell, severity, _ in findings(report, "C07")] == (
+        [] if holds else [("E12", "error")]
+    )
