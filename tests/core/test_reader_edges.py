@@ -317,3 +317,44 @@ def test_a_total_under_the_first_and_only_cost_row(write_book, total, holds):
     assert [(cell, severity) for cell, severity, _ in findings(report, "C07")] == (
         [] if holds else [("E12", "error")]
     )
+
+
+@pytest.mark.parametrize(
+    "total_row",
+    [[None, "成本指标", "合计", None, 10, "万元"], [None, "成本指标", "经济成本指标", "合计", 10, "万元"]],
+    ids=["in-the-level2-column", "in-the-name-column"],
+)
+def test_a_total_in_an_export_that_fills_every_row(write_book, total_row):
+    """An export that writes the 一级 and 二级 on every row, then a 合计 of the two cost rows, written in the
+    二级 column (indicators._label_columns …mutmut_7: then it is no indicator with an unknown 二级) or in the
+    三级 column. Its C07 identity is 6 + 4: the rows under the same 二级 name (a bug this test found: only
+    the last row was summed, the 二级 being another cell on each row, and C07 said 10 ≠ 4)."""
+    rows = project_head()
+    rows[-1:] = [
+        [None, "产出指标", "数量指标", "养护里程", 120, "公里", "≥"],
+        [None, "成本指标", "经济成本指标", "养护材料费", 6, "万元", "≤"],
+        [None, "成本指标", "经济成本指标", "人工费", 4, "万元", "≤"],
+        total_row,
+    ]
+    report, tables = check(write_book, rows)
+    (table,) = report["tables"]
+    assert [i["row"] for i in table["indicators"]] == [8, 9, 10] and table["unread_rows"] == []
+    c07 = [i for i in totals.identities(tables) if i.rule == "C07"]
+    assert [(i.left.value, i.right_sum, i.holds(0.005)) for i in c07] == [(10, 10, True)]
+    assert [f["rule"] for f in report["findings"] if f["row"] == 11] == []
+
+
+def test_the_form_layout_a_host_reads_back(write_book):
+    """A host without the filler's names reads a form's layout from the table (core/twins.py): the block
+    that holds the indicator rows gives the columns (indicators.read_block …mutmut_87 lost its first row);
+    rows outside every block give none."""
+    from perfgoals_xl.core.twins import layout_from_table
+
+    _, (table,) = check(write_book, project_head())
+    layout = layout_from_table(table, (8, 8))
+    assert (layout.kind, layout.first, layout.last) == ("project", 8, 8)
+    assert dict(layout.columns) == {
+        "level1": 2, "level2": 3, "name": 4, "value": 5, "unit": 6, "operator": 7, "remark": 8,
+    }  # fmt: skip
+    assert dict(layout.cells) == {"amount_unit": (2, 1), "table_name": (3, 2), "budget": (4, 2)}
+    assert layout_from_table(table, (12, 14)) is None
