@@ -94,9 +94,12 @@ def test_tree_levels_follow_the_nesting(write_book, indented_by):
     二级 服务对象满意度指标 (a bug this test found: the reader filed 群众满意度 under 效益指标). The operators
     written in 指标值 are read (tree._indicator …mutmut_37) at the value's cell, where V09 points (…mutmut_47)."""
     rows = tree_rows(indented_by)
-    report, _ = check(
+    report, tables = check(
         write_book, rows, ["A1:G1", "A2:G2"] if indented_by == "columns" else ["A1:C1", "A2:C2"]
     )
+    assert (
+        tables[0].unit_name.text == "石嘴山市卫生健康委员会"
+    )  # the unit row above the project (tables._read_block)
     (table,) = report["tables"]
     assert (table["name"], table["budget"], table["amount_unit"]) == (
         "基层医疗卫生机构能力提升",
@@ -358,3 +361,43 @@ def test_the_form_layout_a_host_reads_back(write_book):
     }  # fmt: skip
     assert dict(layout.cells) == {"amount_unit": (2, 1), "table_name": (3, 2), "budget": (4, 2)}
     assert layout_from_table(table, (12, 14)) is None
+
+
+# ── 中期 ‖ 年度 column groups (core/reader/columns.py _groups) ───────────────────────────────────────────
+
+
+def side_by_side(level1: str, level2: str, name: str, values: list[str]) -> Row:
+    """One indicator row of two column groups: `一级 | 二级 | 三级 | value | 二级 | 三级 | value`."""
+    return [None, level1, level2, name, values[0], level2, name, values[1]]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "annual"),
+    [
+        ("实施周期指标值", "当年度指标值", 1),  # both named (DV13 东莞)
+        ("当年度指标值", "实施周期指标值", 0),  # the year first
+        ("实施周期指标值", "指标值", 1),  # one named: the other is the other period
+        ("指标值", "指标值", 1),  # none named: 中期 first, as in 88号
+    ],
+)
+def test_the_year_group_is_what_money_rules_sum(write_book, first, second, annual):
+    """`一级 | 二级 | 三级 | <first> | 二级 | 三级 | <second>`, a 3-year cost of 30 万元 and a year's cost of 10
+    万元 against a budget of 10: C01 sums the year's group only — its period comes from the value header
+    (columns._groups …mutmut_17, _27, _37, _47 lost or swapped it, and C01 summed 40)."""
+    costs = [30, 10] if annual == 1 else [10, 30]
+    rows = [
+        ["2026年项目支出绩效目标表"],
+        ["金额单位：万元"],
+        ["项目名称", "展馆物业管理"],
+        ["年度本级预算金额", 10],
+        ["本年度绩效目标", "2026年维护场馆2.6万平方米，全年开放300天以上，观众满意度90%以上"],
+        ["绩效指标", "一级指标", "二级指标", "三级指标", first, "二级指标", "三级指标", second],
+        side_by_side("产出指标", "数量指标", "物管服务面积", ["≥26000平方米"] * 2),
+        side_by_side("效益指标", "社会效益指标", "场馆年开放天数", ["≥300天"] * 2),
+        side_by_side("满意度指标", "服务对象满意度指标", "观众满意度", ["≥90%"] * 2),
+        side_by_side("成本指标", "经济成本指标", "物业管理费", [f"≤{c}万元" for c in costs]),
+    ]
+    report, tables = check(write_book, rows)
+    assert findings(report, "C01") == []
+    (c01,) = [i for i in totals.identities(tables) if i.rule == "C01"]
+    assert [(term.cell.address, term.value) for term in c01.right] == [("EH"[annual] + "10", 10)]
