@@ -244,10 +244,15 @@ def test_untitled_tables_side_by_side(write_book):
 # ── columns whose header is unknown but which hold 一级/二级 names (core/reader/columns.py _share) ─────────
 
 
-def dv04(lines: list[Row]) -> list[Row]:
-    """DV04 浙江 临海: `指标类型 | 指标名称 | 指标值 | 指标描述`, 指标名称 holding 二级 names."""
+def dv04(lines: list[Row], first: Row | None = None) -> list[Row]:
+    """DV04 浙江 临海: `指标类型 | 指标名称 | 指标值 | 指标描述`, 指标名称 holding 二级 names (`lines`, two rows
+    of the seed's by default); `first` replaces the head's first row."""
+    lines = lines or [
+        ["产出指标", "数量指标", "375万平方米", "完成全市375万平方米的绿地养护"],
+        ["效益指标", "社会效益指标", "100%", "绿化覆盖率"],
+    ]
     return [
-        ["项目名称:", "绿化养护经费", "项目编号:"],
+        first or ["项目名称:", "绿化养护经费", "项目编号:"],
         ["项目属性:", "延续", "项目期限:", "全年"],
         ["项目绩效目标", "绩效目标总体描述", "完成全市375万平方米绿地养护，绿化覆盖率100%"],
         ["指标类型", "指标名称", "指标值", "指标描述"],
@@ -282,6 +287,29 @@ def test_one_level_name_is_no_level_column(write_book):
         (None, "绿化覆盖率"),
     ]
     assert [cell for cell, _, _ in findings(report, "H08")] == ["B5"]
+
+
+@pytest.mark.parametrize("colon", [":", "："])
+def test_an_unknown_label_ending_with_a_colon(write_book, colon):
+    """DV04's head (`项目名称： | 绿化养护经费`) with `资金用途：` further right, in no label column: the colon,
+    half- or full-width, makes it a label (pairs.HeaderPairs._is_label …mutmut_17), and its blank value is said."""
+    report, tables = check(
+        write_book, dv04([], first=[f"项目名称{colon}", "绿化养护经费", None, None, f"资金用途{colon}"])
+    )
+    assert tables[0].header["项目名称"].value.text == "绿化养护经费"
+    assert "资金用途" in tables[0].header
+    assert findings(report, "S01")[-1] == ("F1", "warning", f"“资金用途{colon}”未填写")
+
+
+def test_a_label_with_a_colon_is_no_value_of_the_label_before_it(write_book):
+    """`项目编号: | 归口科室: | 园林处`: 归口科室: stands where 项目编号's value would, but a label ending with a colon
+    is a label even there (pairs.HeaderPairs._strong_label …mutmut_7): 归口科室 is 园林处, 项目编号 not 归口科室:."""
+    _, tables = check(
+        write_book, dv04([], first=["项目名称:", "绿化养护经费", "项目编号:", "归口科室:", "园林处"])
+    )
+    header = tables[0].header
+    assert header["归口科室"].value.text == "园林处"
+    assert "项目编号" not in header or header["项目编号"].value is None
 
 
 # ── 合计 rows in the indicator block (core/reader/indicators.py _total, _summed) ──────────────────────────
