@@ -207,6 +207,30 @@ def test_a_blank_label_does_not_take_the_label_below_as_its_value(write_book):
     assert findings(report, "S01") == [("B7", "warning", "“项目概况”未填写")]
 
 
+def test_a_head_numbered_in_a_first_column(write_book):
+    """Head rows numbered 1, 2, 3 … in a 序号 column: the number is a value with no label, and the label right
+    after it is read (pairs.HeaderPairs._row …mutmut_27 skipped it, and the whole head was lost)."""
+    rows = project_head()
+    for number, row in enumerate(rows[2:6], start=1):
+        row.insert(0, number)
+    report, tables = check(write_book, rows)
+    assert tables[0].name == "农村公路养护" and tables[0].budget == 10
+    assert findings(report, "S01") == [] and report["tables"][0]["unread_rows"] == []
+
+
+def test_labels_merged_over_two_columns(write_book):
+    """Labels merged over A:B with their values in C, where another row has its label 项目类别: the value right
+    after a merged label is its value, not a label across a gap (pairs.HeaderPairs._row …mutmut_47 measured the
+    gap from the label's first column)."""
+    rows = project_head()
+    for row in (rows[2], rows[4], rows[5]):
+        row.insert(1, None)
+    report, tables = check(write_book, rows, ["A3:B3", "A5:B5", "A6:B6"])
+    assert tables[0].name == "农村公路养护"
+    assert tables[0].header["本年度绩效目标"].value.text.startswith("2026年完成农村公路养护")
+    assert findings(report, "S01") == []
+
+
 # ── sheets split into column bands (core/reader/regions.py) ─────────────────────────────────────────────
 
 
