@@ -286,3 +286,37 @@ def test_the_year_group_is_what_money_rules_sum(write_book, first, second, annua
     assert findings(report, "C01") == []
     (c01,) = [i for i in totals.identities(tables) if i.rule == "C01"]
     assert [(term.cell.address, term.value) for term in c01.right] == [("EH"[annual] + "10", 10)]
+
+
+# ── 绩效评价指标表 read as what they are (core/reader/tables.py _describe_form) ───────────────────────────
+
+
+def evaluation_table(title: str | None, score_header: str) -> list[Row]:
+    """DV23 河北 宁晋's 评价指标表 (目标值 and a score column), with this title (None: no title row)."""
+    return [
+        *([[title]] if title else []),
+        ["评价指标", "评价内容", "指标名称", "指标说明", "目标值", score_header, "备注"],
+        ["项目年度绩效目标", "产出数量指标", "享受资助人数", "达到预计值", 2100, 10],
+        [None, None, "资金支出率", "达到目标值", "95%", 10],
+        [None, "质量指标", "建档立卡学生全面覆盖", None, "100%", 10],
+        [None, "满意度指标", "资助对象满意度", "达到目标值", "95%以上", 10],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "score_header"),
+    [
+        ("2019年度宁晋县高中助学金项目评价指标表", "权重"),  # the title says it, without 绩效
+        ("2019年度宁晋县高中助学金项目绩效评价指标表", "权重"),  # the title says it
+        (None, "分值"),  # no title: the 分值 column says it
+    ],
+)
+def test_an_evaluation_table_is_said_to_be_one(write_book, title, score_header):
+    """An evaluation table is read with one info saying so, at its first cell, and no header or money rule:
+    its title is a title even without 绩效 (labels.is_title …mutmut_7), the title alone tells what it is
+    (tables._describe_form …mutmut_7), and without a title the info stands at the table's corner (…mutmut_37)."""
+    report, _ = check(write_book, evaluation_table(title, score_header))
+    assert [
+        (cell, severity) for cell, severity, message in findings(report, "S10") if "评价指标表" in message
+    ] == [("A1", "info")]
+    assert findings(report, "S01") == [] and findings(report, "C08") == []

@@ -114,3 +114,48 @@ def test_untitled_tables_side_by_side(write_book):
     ]
     assert [len(t["indicators"]) for t in report["tables"]] == [4, 4]
     assert [f for f in report["findings"] if f["severity"] == "error"] == []
+
+
+def test_tables_touching_are_split_at_their_titles(write_book):
+    """Two tables side by side with no empty column between (A:H and I:P): the second title on the row cuts
+    the band (regions._split_at_titles …mutmut_17 cut only where a merge crossed), so each is its own table."""
+    left, right = project_head(), project_head()
+    right[2] = ["项目名称", "桥梁检测"]
+    rows = [[*a, *[None] * (8 - len(a)), *b] for a, b in zip(left, right, strict=True)]
+    report, _ = check(write_book, rows)
+    assert [(t["name"], t["range"]) for t in report["tables"]] == [
+        ("农村公路养护", "A1:H8"),
+        ("桥梁检测", "I1:P8"),
+    ]
+    assert findings(report, "S08") == []  # not one table whose second column group repeats the first
+
+
+def test_stacked_tables_without_a_blank_row(write_book):
+    """The second table's title right under the first table's last row: it opens the second table and is no
+    unread row of the first (tables._account …mutmut_7 looked one row past the table)."""
+    second = project_head()
+    second[2] = ["项目名称", "桥梁检测"]
+    report, _ = check(write_book, [*project_head(), *second])
+    assert [(t["name"], t["range"], t["unread_rows"]) for t in report["tables"]] == [
+        ("农村公路养护", "A1:H8", []),
+        ("桥梁检测", "A9:H16", []),
+    ]
+    assert findings(report, "S10") == []
+
+
+def test_a_long_note_above_the_title_is_not_the_tables(write_book):
+    """A paragraph of instructions (over 60 characters) above the title is no line about the table
+    (regions.is_preamble_text …mutmut_7): the table starts at its title."""
+    note = "说明：本表由项目单位填写，报财政局绩效科审核后随部门预算一并公开，金额单位统一为万元，指标值应量化并写明计量单位，不得留空"
+    report, _ = check(write_book, [[note], *project_head()])
+    assert [(t["name"], t["range"]) for t in report["tables"]] == [("农村公路养护", "A2:H9")]
+
+
+@pytest.mark.parametrize("line", ["填报单位（盖章）：某县交通运输局", "（2026年度）"])
+def test_a_line_about_a_table_at_the_end_of_the_sheet(write_book, line):
+    """A 填报单位 or year line under the last table, opening no table after it: a trailing line of the table
+    above (regions.segments …mutmut_87 failed on it), which is read whole."""
+    report, _ = check(write_book, [*project_head(), [line]])
+    (table,) = report["tables"]
+    assert (table["name"], table["range"]) == ("农村公路养护", "A1:H9")
+    assert [i["row"] for i in table["indicators"]] == [8]
