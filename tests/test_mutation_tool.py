@@ -62,6 +62,14 @@ def test_a_stopped_run_has_no_score(listed, capsys):
     assert "INCOMPLETE: 1 not tried" in capsys.readouterr().out
 
 
+def test_a_listed_equivalent_that_was_killed_is_named(listed, capsys):
+    """An entry whose mutant a test killed is stale (the function changed, or the reason was wrong)."""
+    found = {f"{READER}{n}7": "killed" for n in range(5)} | {f"{RULES}7": "killed", f"{RULES}27": "killed"}
+    assert mutation.report(found, "7") is False
+    out = capsys.readouterr().out
+    assert f"1 mutants listed as equivalent were killed — check those entries:\n  {RULES}27" in out
+
+
 def _function_exists(name: str) -> bool:
     """`perfgoals_xl.core.x.y.x__f__mutmut_*` or `…xǁClassǁmethod__mutmut_*` names a function of that module."""
     module, _, mangled = name.rpartition(".")

@@ -87,6 +87,12 @@ def report(found: dict[str, str], digit: str) -> bool:
     print(f"\n{len(survivors)} mutants not killed and not listed as equivalent:")
     for name in survivors:
         print(f"  {name}: {found[name]}   (mutmut show {name})")
+    stale = sorted(n for n, s in found.items() if s in KILLED and is_equivalent(n, known))
+    if stale:  # a listed mutant a test killed: the entry names another change now, or its reason was wrong
+        print(f"\n{len(stale)} mutants listed as equivalent were killed — check those entries:")
+        for name in stale:
+            print(f"  {name}   (mutmut show {name})")
+    ok = ok and not stale
     tried, complete = coverage(found, digit)
     print(f"\n{tried}; target {TARGET:.0%} per area")
     return ok and complete

@@ -159,3 +159,11 @@ def test_a_line_about_a_table_at_the_end_of_the_sheet(write_book, line):
     (table,) = report["tables"]
     assert (table["name"], table["range"]) == ("农村公路养护", "A1:H9")
     assert [i["row"] for i in table["indicators"]] == [8]
+
+
+@pytest.mark.parametrize("merged_row", [1, 2], ids=["title", "unit-line"])
+def test_a_merge_wider_than_the_cells_widens_the_range(write_book, merged_row):
+    """The title (or the 金额单位 line) merged over A:J while the table's cells stop at H: the table's range
+    reaches J, where the clerk's merge does (tables._account …mutmut_77 left out a merge on the first row)."""
+    report, _ = check(write_book, project_head(), [f"A{merged_row}:J{merged_row}"])
+    assert [t["range"] for t in report["tables"]] == ["A1:J8"]
