@@ -8,7 +8,8 @@ mutmut (configured under [tool.mutmut] in pyproject.toml) copies the package to 
 operator, constant or call at a time and runs the tests of tests/core that reach the changed function; a
 mutant is killed when a test fails. The score is killed ÷ (mutants − those listed as equivalent in
 tools/mutation_equivalent.toml, each with its reason); every other survivor is printed, to be killed by a
-new case or listed there. Exit code 1 when the score of the reader or of the rules is below 80 %.
+new case or listed there. Exit code 1 when the score of the reader or of the rules is below 80 %, or when
+the run stopped before it had tried every mutant it was given (a partial score is no score).
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def is_equivalent(name: str, known: dict[str, str]) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in known)
 
 
-def report(found: dict[str, str], quick: bool) -> bool:
+def report(found: dict[str, str], digit: str) -> bool:
     """Print the score per area and the unexplained survivors; True when every area reaches the target."""
     known = equivalent()
     ok = True
@@ -74,7 +75,7 @@ def report(found: dict[str, str], quick: bool) -> bool:
         tried = {name: status for name, status in mine.items() if status != "not checked"}
         counts = Counter(tried.values())
         killed = sum(counts[s] for s in KILLED)
-        excused = sum(1 for n, status in tried.items() if status == "survived" and is_equivalent(n, known))
+        excused = sum(1 for n, status in tried.items() if status not in KILLED and is_equivalent(n, known))
         scored = len(tried) - excused
         score = killed / scored if scored else 0.0
         ok = ok and score >= TARGET
@@ -86,8 +87,28 @@ def report(found: dict[str, str], quick: bool) -> bool:
     print(f"\n{len(survivors)} mutants not killed and not listed as equivalent:")
     for name in survivors:
         print(f"  {name}: {found[name]}   (mutmut show {name})")
-    print(f"\n{'sample (--quick)' if quick else 'every mutant'}; target {TARGET:.0%} per area")
-    return ok
+    stale = sorted(n for n, s in found.items() if s in KILLED and is_equivalent(n, known))
+    if stale:  # a listed mutant a test killed: the entry names another change now, or its reason was wrong
+        print(f"\n{len(stale)} mutants listed as equivalent were killed — check those entries:")
+        for name in stale:
+            print(f"  {name}   (mutmut show {name})")
+    ok = ok and not stale
+    tried, complete = coverage(found, digit)
+    print(f"\n{tried}; target {TARGET:.0%} per area")
+    return ok and complete
+
+
+def coverage(found: dict[str, str], digit: str) -> tuple[str, bool]:
+    """Which mutants the run tried, and whether it ran to the end (a score of a stopped run is no score)."""
+    tried = [name for name, status in found.items() if status != "not checked"]
+    sample = [name for name in found if fnmatch.fnmatchcase(name, f"*__mutmut_*{digit}")]
+    if tried and all(fnmatch.fnmatchcase(name, f"*__mutmut_*{digit}") for name in tried):
+        what, wanted = f"the sample of --quick (numbers ending in {digit})", sample
+    else:
+        what, wanted = "every mutant", list(found)
+    left = sum(1 for name in wanted if found[name] == "not checked")
+    done = "complete" if not left else f"INCOMPLETE: {left} not tried"
+    return f"{len(tried)} of {len(found)} mutants tried, {what}, {done}", not left
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     if not found:
         print("no mutmut results: run without --report first", file=sys.stderr)
         return 2
-    return 0 if report(found, args.quick) else 1
+    return 0 if report(found, args.digit) else 1
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 An `expect` entry is `"RULE@CELL:severity"` (cell and severity optional; the cell may be a role, `V05@value+1`,
 see rule_harness) or a table `{ hit = "RULE@CELL:severity", says = ["fragment", …] }` whose finding's message
-must contain every fragment (the value, the unit, the cell text it names). A case may also carry
+must contain every fragment (the value, the unit, the cell text it names) and, with `lacks = ["…"]`, none of
+those (a hint that must not be given on this side of a bound). A case may also carry
 `doc = "bad"`/`"good"` (it builds the rule docstring's 错误示例/正确示例) and `reaches = "text"`: the line of
 perfgoals_xl/core that holds that text (a guard's comment) must run while the case is checked.
 """
@@ -38,11 +39,12 @@ def _entry(entry: str | dict) -> tuple[str, list[str]]:
     return (entry, []) if isinstance(entry, str) else (entry["hit"], list(entry.get("says", [])))
 
 
-def _expected(case: dict, entry: str | dict) -> tuple[str, str | None, str | None, list[str]]:
+def _expected(case: dict, entry: str | dict) -> tuple[str, str | None, str | None, list[str], list[str]]:
     hit, says = _entry(entry)
+    lacks = [] if isinstance(entry, str) else list(entry.get("lacks", []))
     rule, _, rest = hit.partition("@")
     where, _, severity = rest.partition(":")
-    return rule, cell_of(case, where) if where else None, severity or None, says
+    return rule, cell_of(case, where) if where else None, severity or None, says, lacks
 
 
 def _with_formulas(path, formulas):
@@ -100,7 +102,7 @@ def test_rule_case(rules, case, write_book):
     assert reached, f"the case never runs the line of `reaches = {case['reaches']!r}`"
     found = [f for f in result.findings if f.rule in rules]
     unmatched = list(found)
-    for rule, cell, severity, says in (_expected(case, e) for e in case["expect"]):
+    for rule, cell, severity, says, lacks in (_expected(case, e) for e in case["expect"]):
         match = next(
             (
                 f
@@ -109,25 +111,29 @@ def test_rule_case(rules, case, write_book):
                 and cell in (None, f.cell)
                 and severity in (None, f.severity)
                 and all(part in f.message for part in says)
+                and not any(part in f.message for part in lacks)
             ),
             None,
         )
-        assert match is not None, f"expected {rule}@{cell}:{severity} saying {says}, found {found}"
+        assert match is not None, (
+            f"expected {rule}@{cell}:{severity} saying {says}{f' but not {lacks}' if lacks else ''}, found {found}"
+        )
         unmatched.remove(match)
     assert not unmatched, f"unexpected findings: {unmatched}"
     _no_hit_twice(rules, result.tables, settings)
 
 
 def _no_hit_twice(rules: list[str], tables, settings: Settings) -> None:
-    """A rule says each thing once (the report merges exact repeats, so a doubled check would hide there)."""
+    """A rule says each thing once per table (the report merges exact repeats, so a doubled check would hide
+    there); the same hit in two tables (two sheets, same cell) is two findings."""
     for rule_id in rules:
         current = RULES[rule_id]
         mine = [t for t in tables if applies(current, t)]
         if current.scope == "workbook":
-            hits = [hit for _, hit in current.check(mine, settings)]
+            hits = [(id(table), hit) for table, hit in current.check(mine, settings)]
         else:
-            hits = [hit for table in mine for hit in current.check(table, settings)]
-        twice = [hit for hit, n in Counter(hits).items() if n > 1]
+            hits = [(id(table), hit) for table in mine for hit in current.check(table, settings)]
+        twice = [hit for (_, hit), n in Counter(hits).items() if n > 1]
         assert not twice, f"{rule_id} reports the same hit more than once: {twice}"
 
 

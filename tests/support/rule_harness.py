@@ -9,7 +9,8 @@ Keys a case (a `[[cases]]` table of tests/rule_cases/<ID>.toml) may use:
 * `layout` — `project` (default), `department`, `embedded` or `weights`.
 * `header` — header values by label (project: 项目名称, 年度本级预算金额, 项目类别, 项目支出实施期,
   本年度绩效目标; department: 部门名称, 年度履职目标). `""` leaves the value blank.
-* `labels` — header labels written differently, e.g. `{ 项目支出实施期 = "项目支出实施" }` (truncated export).
+* `labels` — header labels written differently, e.g. `{ 项目支出实施期 = "项目支出实施" }` (truncated export);
+  in a department, `预算情况` too (`""` leaves that label out, its amounts stay).
 * `omit` — header labels (or 年度主要任务 / 预算情况 for a department) left out; the rows stay, empty, so
   every cell below keeps its address.
 * `extra_header` — more `label = value` header rows (财政拨款, 其他资金, 中期资金总额, 项目概况, 实施计划,
@@ -153,7 +154,15 @@ def department_rows(case: dict[str, Any]) -> list[Row]:
         [[], [], []]
         if "预算情况" in omit
         else [
-            ["预算情况", "资金总额", "按收入性质分", None, None, None, "按支出性质分"],
+            [
+                case.get("labels", {}).get("预算情况", "预算情况") or None,
+                "资金总额",
+                "按收入性质分",
+                None,
+                None,
+                None,
+                "按支出性质分",
+            ],
             [None, budget.get("资金总额"), *sources],
             [None, None, *(budget.get(name) for name in sources)],
         ]

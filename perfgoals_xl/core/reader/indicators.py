@@ -154,12 +154,23 @@ def _total(grid: Grid, layout: Layout, row: int, above: list[Indicator], first_i
 
 def _summed(rows: list[Indicator], role: str, col: int, layout: Layout) -> list[Field]:
     """The amounts a total sums: the group's rows above it, those under its 二级 when it stands in the 三级
-    column (a 合计 under 经济成本指标)."""
+    column (a 合计 under 经济成本指标): the rows up to it that carry that 二级 label, or the same 二级 written
+    again on each row (an export that fills every row)."""
     if rows and layout.columns.get("name") is not None and rows[-1].level2 is not None:
         level2 = rows[-1].level2
-        rows = [i for i in rows if i.level2 is not None and i.level2.at == level2.at]
+        start = len(rows)
+        while start > 0 and _same_label(rows[start - 1].level2, level2):
+            start -= 1
+        rows = rows[start:]
     fields = [getattr(i, role) for i in rows]
     return [f for f in fields if f is not None and f.col == col and isinstance(f.value, float)]
+
+
+def _same_label(label: Field | None, other: Field) -> bool:
+    """The same 一级/二级 cell, or the same name written in another cell."""
+    return label is not None and (
+        label.at == other.at or (label.value or label.text) == (other.value or other.text)
+    )
 
 
 def _backfill_level1(indicators: list[Indicator], block: int) -> None:

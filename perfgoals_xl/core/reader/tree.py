@@ -1,6 +1,7 @@
 """The 批复表 tree (宁夏 石嘴山 2020): `项目 | 指标值 | 绩效金额`, where the 项目 column nests unit → project →
 一级 → 二级 → 三级 by indentation (one column per level, or leading spaces in one column). The vocabulary
-tells the levels apart; a row with an amount in 绩效金额 and no value is the project itself."""
+tells the levels apart, the nesting where a name is both (成本指标, 满意度指标); a row with an amount in 绩效金额
+and no value is the project itself."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ def read_tree(grid: Grid, layout: Layout, last_row: int, block: int) -> TreeRead
     amount_col = layout.extra.get("amount")
     result = TreeRead(used={layout.header_row})
     level1 = level2 = None
+    nesting = _Nesting()
     columns: dict[str, int] = {"value": value_col}
     for row in range(layout.first_row, last_row + 1):
         labels = [
@@ -43,12 +45,15 @@ def read_tree(grid: Grid, layout: Layout, last_row: int, block: int) -> TreeRead
             continue
         col, text = labels[-1]
         label = make_field(text.strip(), text.strip(), row, col)
+        depth = (col, len(text) - len(text.lstrip()))  # one column per level, or leading spaces
         result.used.add(row)
-        if value is None and _is_level2(text, col, level1):
+        if value is None and nesting.is_level2(text, depth, level1):
             level2 = revalue(label, canonical_level2(text))
+            nesting.saw_level2(depth, level1)
             columns.setdefault("level2", col)
         elif canonical_level1(text) and value is None:
             level1, level2 = revalue(label, canonical_level1(text)), None
+            nesting.level1_depth = depth
             columns.setdefault("level1", col)
         elif canonical_level2(text) and value is None:
             level2 = revalue(label, canonical_level2(text))
@@ -71,12 +76,28 @@ def read_tree(grid: Grid, layout: Layout, last_row: int, block: int) -> TreeRead
     return result
 
 
-def _is_level2(text: str, col: int, level1: Field | None) -> bool:
-    """成本指标 under 产出指标 is the legacy 二级, not the 101号 一级: the tree's nesting decides."""
-    level2 = canonical_level2(text)
-    if level2 is None or level1 is None:
-        return level2 is not None and canonical_level1(text) is None
-    return col > level1.col or level2 in HIERARCHY.get(str(level1.value), ())
+@dataclass
+class _Nesting:
+    """How deep the current 一级 stands (column, then leading spaces), and whether a 二级 was seen deeper than
+    its 一级: then the tree is indented, and a label as deep as the 一级 is another 一级."""
+
+    level1_depth: tuple[int, int] = (0, 0)
+    indented: bool = False
+
+    def saw_level2(self, depth: tuple[int, int], level1: Field | None) -> None:
+        self.indented = self.indented or (level1 is not None and depth > self.level1_depth)
+
+    def is_level2(self, text: str, depth: tuple[int, int], level1: Field | None) -> bool:
+        """成本指标 under 产出指标 is the legacy 二级, not the 101号 一级, and 满意度指标 after 效益指标 the 一级,
+        not 效益's legacy 二级: the tree's nesting decides; the vocabulary only where nothing is indented."""
+        level2 = canonical_level2(text)
+        if level2 is None or level1 is None:
+            return level2 is not None and canonical_level1(text) is None
+        if depth > self.level1_depth:
+            return True
+        if depth < self.level1_depth or self.indented:
+            return False
+        return level2 in HIERARCHY.get(str(level1.value), ())
 
 
 def _project(result: TreeRead, name: Field, amount: Field) -> None:
