@@ -20,13 +20,29 @@ def filled(table: Table) -> list[Indicator]:
 
 
 def distinct_labels(table: Table, level: Literal["level1", "level2"]) -> Iterator[Field]:
-    """Each 一级/二级 label cell once, though carried down over many rows."""
+    """Each 一级/二级 label once, though carried down over many rows from one cell (merged or left blank) or
+    written again on every row of its group (filled down: the same text in the same column as the row before,
+    under the same 一级)."""
     seen: set[tuple[int, int]] = set()
+    previous: dict[int, tuple[Field, str | None]] = {}  # block → its last indicator's label and 一级 text
     for indicator in table.indicators:
         label = getattr(indicator, level)
-        if label is not None and (label.row, label.col) not in seen:
-            seen.add((label.row, label.col))
-            yield label
+        if label is None:
+            previous.pop(indicator.block, None)
+            continue
+        parent = indicator.level1.text if level == "level2" and indicator.level1 is not None else None
+        last = previous.get(indicator.block)
+        previous[indicator.block] = (label, parent)
+        if (label.row, label.col) in seen or (last is not None and _written_again(label, parent, *last)):
+            continue
+        seen.add((label.row, label.col))
+        yield label
+
+
+def _written_again(label: Field, parent: str | None, last: Field, last_parent: str | None) -> bool:
+    return (
+        last.col == label.col and last.row < label.row and last.text == label.text and last_parent == parent
+    )
 
 
 def column_cell(table: Table, indicator: Indicator, role: str) -> Loc:

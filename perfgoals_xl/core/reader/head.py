@@ -29,7 +29,9 @@ from perfgoals_xl.core.reader.labels import (
     LABEL_AMOUNT_UNIT,
     TASKS_LABEL,
     UNIT_NAME,
+    is_footer,
     label_key,
+    match_header_label,
 )
 from perfgoals_xl.core.reader.pairs import HeaderPairs
 from perfgoals_xl.core.reader.values import cell_text, money_in, parse_amount
@@ -65,12 +67,19 @@ def read_head(grid: Grid, first: int, last: int, skip: set[int]) -> Head:
         head.budget_block_row = budget_row
         head.budget_block = _budget_block(grid, budget_row, last, head.used)
     item_rows = [r for r in rows if r < items_end and r not in skip]
+    head.used.update(r for r in item_rows if _footer_line(grid, r))
     head.breakdowns = read_breakdowns(grid, item_rows, head.used)
     pairs = HeaderPairs(grid, [r for r in item_rows if r not in head.used])
     head.header, head.funding, head.notes = pairs.items(), pairs.funding(), pairs.duplicates()
     head.used |= pairs.used
     head.unit_name, head.amount_unit = _preamble(grid, rows)
     return head
+
+
+def _footer_line(grid: Grid, row: int) -> bool:
+    """填报人：张三 | 联系电话：… under a table with no indicator block: not a header item left blank."""
+    first = grid.row_values(row)[0][1]
+    return is_footer(first) and match_header_label(first) is None
 
 
 def _find_row(grid: Grid, rows: list[int], test: object) -> int | None:

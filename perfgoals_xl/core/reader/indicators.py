@@ -22,7 +22,7 @@ from perfgoals_xl.core.models import (
     revalue,
 )
 from perfgoals_xl.core.reader.columns import Group, Layout
-from perfgoals_xl.core.reader.labels import FOOTER, TOTAL_LABELS, label_key
+from perfgoals_xl.core.reader.labels import TOTAL_LABELS, is_footer, label_key
 from perfgoals_xl.core.reader.values import cell_text, parse_amount, parse_number, split_value
 from perfgoals_xl.core.vocab import (
     DECLARED_KINDS,
@@ -66,7 +66,7 @@ def read_block(grid: Grid, layout: Layout, last_row: int, first_index: int) -> B
         cells = grid.row_values(row)
         if not cells:
             continue
-        if _is_footer(cells):
+        if is_footer(cells[0][1]):
             result.used.add(row)
             continue
         if _total_row(grid, layout, row, cells[0][1]):
@@ -106,10 +106,6 @@ def read_block(grid: Grid, layout: Layout, last_row: int, first_index: int) -> B
             )
         )
     return result
-
-
-def _is_footer(cells: list[tuple[int, object]]) -> bool:
-    return bool(FOOTER.match(clean(cell_text(cells[0][1]))))
 
 
 def _is_note(cells: list[tuple[int, object]]) -> bool:

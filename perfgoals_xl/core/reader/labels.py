@@ -114,6 +114,11 @@ FOOTER = re.compile(
 )
 
 
+def is_footer(value: object) -> bool:
+    """填表人：…, 联系电话：…, 填报日期：…, 注：…: a line under the table (or beside its title), not part of it."""
+    return isinstance(value, str) and bool(FOOTER.match(clean(value)))
+
+
 @dataclass(frozen=True)
 class LabelMatch:
     canonical: str

@@ -21,6 +21,7 @@ from perfgoals_xl.core.reader.labels import (
     UNIT_NAME,
     is_title,
     label_key,
+    match_column_role,
     match_header_label,
 )
 
@@ -64,7 +65,8 @@ def column_bands(grid: Grid) -> list[tuple[int, int]]:
     runs = _occupied_runs(grid)
     if len(runs) <= 1:
         return runs or [(grid.first_col, max(grid.first_col, grid.last_col))]
-    anchored = [_has_anchor(window(grid, left, right)) for left, right in runs]
+    windows = [window(grid, left, right) for left, right in runs]
+    anchored = [_has_anchor(band, windows[i - 1] if i else None) for i, band in enumerate(windows)]
     if not any(anchored):
         return [(runs[0][0], runs[-1][1])]
     bands: list[tuple[int, int]] = []
@@ -133,14 +135,16 @@ def _merge_crosses(grid: Grid, col: int) -> bool:
     return any(m.left < col <= m.right for m in grid.merges)
 
 
-def _has_anchor(band: Grid) -> bool:
-    """A title, a start label or an indicator header row: the band holds a table of its own."""
+def _has_anchor(band: Grid, left: Grid | None = None) -> bool:
+    """A title, a start label or an indicator header row: the band holds a table of its own. An indicator
+    header on a row where the band to its left holds indicator column labels too continues that header (a
+    年度 column group, or 指标值 after an empty column), unless a title or start label came first."""
     for row in range(band.first_row, band.last_row + 1):
         cells = band.row_values(row)
         if any(is_title(value) or _is_start_label(value) for _, value in cells):
             return True
         if len(cells) >= 2 and header_columns(band, row) is not None:
-            return True
+            return left is None or not any(match_column_role(value) for _, value in left.row_values(row))
     return False
 
 

@@ -12,6 +12,7 @@ from perfgoals_xl.core.models import Field, HeaderItem, Indicator, IndicatorBloc
 from perfgoals_xl.core.reader.breakdowns import amount_field
 from perfgoals_xl.core.reader.columns import Layout
 from perfgoals_xl.core.reader.indicators import BlockRead
+from perfgoals_xl.core.reader.labels import is_footer
 from perfgoals_xl.core.reader.values import split_value
 from perfgoals_xl.core.vocab import HIERARCHY, canonical_level1, canonical_level2, canonical_unit
 
@@ -39,6 +40,9 @@ def read_tree(grid: Grid, layout: Layout, last_row: int, block: int) -> TreeRead
         value = grid.value(row, value_col)
         amount = grid.value(row, amount_col) if amount_col is not None else None
         if not labels and value is None and amount is None:
+            continue
+        if labels and is_footer(labels[0][1]):
+            result.used.add(row)
             continue
         if not labels:
             result.unread.append(row)

@@ -52,7 +52,9 @@ def h02_level2_allowed(table: Table, settings: Settings) -> Iterator[Hit]:
     错误示例：一级“效益指标”下的二级写作“数量指标”。
     正确示例：一级“产出指标”下的二级“数量指标”；“经济效益”按“经济效益指标”识别。
     """
+    starts = set()  # the cell each 二级 is written in first: a label filled down is judged once
     for label in distinct_labels(table, "level2"):
+        starts.add(label.at)
         if label.value is None:
             yield Hit(label.at, f"二级指标“{label.text}”无法识别")
         elif hit := _normalised(label, "二级指标"):
@@ -66,7 +68,9 @@ def h02_level2_allowed(table: Table, settings: Settings) -> Iterator[Hit]:
             if indicator.is_filled and indicator.name is not None and level1 is not None and carried:
                 yield Hit(indicator.name.at, f"三级指标“{indicator.name.text}”缺少二级指标")
             continue
-        if level1 is None or level1.value is None or level2.value is None or level2.at in reported:
+        if level1 is None or level1.value is None or level2.value is None:
+            continue
+        if level2.at in reported or level2.at not in starts:
             continue
         if level2.value not in HIERARCHY[str(level1.value)]:
             reported.add(level2.at)
