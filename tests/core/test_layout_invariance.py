@@ -3,10 +3,12 @@
 Each real table of tests/corpus/real and each sheet of the bundled samples is checked as written, then changed
 the way clerks and exports change layouts (tests/support/layout_changes.py: moved, labels wrapped, colons
 swapped, a 填报人 footer, padded text, a cover sheet, numbers as text, percentages as formatted numbers, a
-blank row in the block, an empty column, 一级/二级 filled down or merged, another table above or beside it).
+blank row in the block, blank rows in the head, an empty column, 一级/二级 filled down or merged, full-width
+digits in the values, the block header repeated at a page break, another table above or beside it).
 The findings must be the same, each at the cell its original moved to. Found with these: a footer read as an
 indicator row (tree layout) or as a header item left blank; a label filled down reported on every row; a
-年度 column group after an empty column read as a table of its own.
+年度 column group after an empty column read as a table of its own; a repeated header that cut the 一级/二级
+carry-down (H09 「没有一级指标」, H02 misplacements); a full-width date taken as a number mixed with text (V14).
 """
 
 from __future__ import annotations

@@ -195,6 +195,44 @@ def _levels(rows: Rows, found: list[IndicatorBlock]) -> tuple[Rows, list[tuple[i
     return (filled, merges) if merges else None
 
 
+def full_width_values(rows: Rows, found: list[IndicatorBlock]) -> Sheet | None:
+    """The values typed with a Chinese input method's full-width digits (`≥９５％`, `２０２０．１．１`)."""
+    if not found or "value" not in found[0].columns:
+        return None
+    col, new = found[0].columns["value"], [list(r) for r in rows]
+    for r in range(found[0].first_row, found[0].last_row + 1):
+        line = new[r - 1]
+        if col - 1 < len(line) and line[col - 1] and not _NUMERAL.fullmatch(line[col - 1]):
+            line[col - 1] = line[col - 1].translate(_FULL_WIDTH)
+    return Sheet(new)
+
+
+_FULL_WIDTH = {ord(c): ord(c) + 0xFEE0 for c in "0123456789%."}
+
+
+def blank_head_rows(rows: Rows, found: list[IndicatorBlock]) -> Sheet | None:
+    """A blank row under every row of the head (rows spaced out by hand)."""
+    if not found or found[0].header_row < 3:
+        return None
+    last, moved, new = found[0].header_row - 2, {}, []
+    for r, row in enumerate(rows, start=1):
+        new.append(row)
+        moved[r] = len(new)
+        if r <= last and any(c.strip() for c in row):
+            new.append([])
+    return Sheet(new, row_map=lambda r: moved.get(r, r + len(new) - len(rows)))
+
+
+def header_repeated(rows: Rows, found: list[IndicatorBlock]) -> Sheet | None:
+    """The indicator header written again inside the block (a page break of a converted PDF)."""
+    if not found or found[0].last_row - found[0].first_row < 3:
+        return None
+    at = (found[0].first_row + found[0].last_row) // 2
+    return Sheet(
+        [*rows[:at], list(rows[found[0].header_row - 1]), *rows[at:]], row_map=lambda r: r + (r > at)
+    )
+
+
 def stacked(rows: Rows, above: Rows) -> Sheet:
     """The table under another one, three blank rows between."""
     gap = len(above) + 3
@@ -228,4 +266,7 @@ GUIDED = {
     "blank_column_after_names": blank_column_after_names,
     "levels_filled_down": levels_filled_down,
     "levels_merged": levels_merged,
+    "full_width_values": full_width_values,
+    "blank_head_rows": blank_head_rows,
+    "header_repeated": header_repeated,
 }

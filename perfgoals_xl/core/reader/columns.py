@@ -66,6 +66,7 @@ class Layout:
     form: str | None = None  # "flat", "tree", "export" (None: the standard form)
     level_names_in: str | None = None  # "name": the 三级 column holds 二级 names (指标类型 | 指标名称 forms)
     extra: dict[str, int] = field(default_factory=dict)  # the export's project columns, the tree's 绩效金额
+    repeats: frozenset[int] = frozenset()  # the header row written again inside the block (a page break)
 
     @property
     def columns(self) -> dict[str, int]:
@@ -76,8 +77,9 @@ class Layout:
         return (self.subheader_row or self.header_row) + 1
 
 
-def block_layout(grid: Grid, header_row: int, last_row: int) -> Layout:
-    """The layout of the block whose header is `header_row` (rows up to `last_row` are its body)."""
+def block_layout(grid: Grid, header_row: int, last_row: int, repeats: frozenset[int] = frozenset()) -> Layout:
+    """The layout of the block whose header is `header_row` (rows up to `last_row` are its body, but for the
+    header written again on the rows `repeats`)."""
     cells = [(col, value, match_column_role(value)) for col, value in grid.row_values(header_row)]
     roles = [(col, value, role) for col, value, role in cells if role]
     extra = {role: col for col, _, role in roles if role in (*EXPORT_ROLES, "item", "amount")}
@@ -100,6 +102,7 @@ def block_layout(grid: Grid, header_row: int, last_row: int) -> Layout:
         text_columns=text_columns,
         form=form,
         extra=extra,
+        repeats=repeats,
     )
     return _infer_levels(grid, layout, last_row)
 
@@ -241,7 +244,7 @@ def _share(grid: Grid, layout: Layout, last_row: int, col: int, level: int) -> f
     texts = [
         value
         for row in range(layout.first_row, min(last_row, layout.first_row + 400) + 1)
-        if isinstance(value := grid.value(row, col), str) and value.strip()
+        if row not in layout.repeats and isinstance(value := grid.value(row, col), str) and value.strip()
     ]
     hits = sum(1 for text in texts if canonical(text))
     return hits / len(texts) if hits >= 2 else 0.0

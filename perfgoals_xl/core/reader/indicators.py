@@ -58,13 +58,16 @@ class BlockRead:
 
 def read_block(grid: Grid, layout: Layout, last_row: int, first_index: int) -> BlockRead:
     """Every row of the block from below its header to `last_row`; `first_index` numbers its groups."""
-    result = BlockRead(used={layout.header_row} | ({layout.subheader_row} if layout.subheader_row else set()))
+    result = BlockRead(
+        used={layout.header_row, *layout.repeats}
+        | ({layout.subheader_row} if layout.subheader_row else set())
+    )
     readers = [_GroupReader(grid, layout, group) for group in layout.groups]
     end = layout.header_row
     pending: list[tuple[int, bool]] = []  # rows not (yet) placed: (row, a lone long text that may be a note)
     for row in range(layout.first_row, last_row + 1):
         cells = grid.row_values(row)
-        if not cells:
+        if not cells or row in layout.repeats:
             continue
         if is_footer(cells[0][1]):
             result.used.add(row)

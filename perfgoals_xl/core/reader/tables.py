@@ -41,9 +41,11 @@ def _read_segment(grid: Grid, segment: Segment) -> list[Table]:
         return [table]
     used = [head.used, {r for r in range(segment.first_row, first_block) if r in skip}]
     layouts: list[Layout] = []
-    ends = [*segment.indicator_rows[1:], segment.last_row + 1][: len(segment.indicator_rows)]
-    for header_row, next_header in zip(segment.indicator_rows, ends, strict=True):
-        layout = block_layout(grid, header_row, next_header - 1)
+    headers = _header_rows(grid, segment.indicator_rows)
+    ends = [*headers[1:], segment.last_row + 1][: len(headers)]
+    for header_row, next_header in zip(headers, ends, strict=True):
+        repeats = frozenset(r for r in segment.indicator_rows if header_row < r < next_header)
+        layout = block_layout(grid, header_row, next_header - 1, repeats)
         layouts.append(layout)
         read = _read_block(grid, table, layout, next_header - 1)
         used.append(read.used)
@@ -52,6 +54,20 @@ def _read_segment(grid: Grid, segment: Segment) -> list[Table]:
     if any(layout.form == "export" for layout in layouts):
         return _split_export(grid, table, layouts[0])
     return [table]
+
+
+def _header_rows(grid: Grid, rows: list[int]) -> list[int]:
+    """The indicator header rows that open a block. One written again cell for cell further down (a page
+    break of a converted PDF, a header copied with rows) continues the block above: its 一级/二级 carry on."""
+    opening: list[int] = []
+    for row in rows:
+        if not (opening and _cells(grid, row) == _cells(grid, opening[-1])):
+            opening.append(row)
+    return opening
+
+
+def _cells(grid: Grid, row: int) -> list[tuple[int, str]]:
+    return [(col, label_key(value)) for col, value in grid.row_values(row)]
 
 
 def _table(grid: Grid, segment: Segment, head: Head) -> Table:

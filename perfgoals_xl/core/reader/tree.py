@@ -29,11 +29,13 @@ def read_tree(grid: Grid, layout: Layout, last_row: int, block: int) -> TreeRead
     """Every row under the tree's header, classified by the words in its 项目 cells."""
     value_col = layout.columns["value"]
     amount_col = layout.extra.get("amount")
-    result = TreeRead(used={layout.header_row})
+    result = TreeRead(used={layout.header_row, *layout.repeats})
     level1 = level2 = None
     nesting = _Nesting()
     columns: dict[str, int] = {"value": value_col}
     for row in range(layout.first_row, last_row + 1):
+        if row in layout.repeats:
+            continue
         labels = [
             (c, v) for c, v in grid.row_values(row) if c < value_col and isinstance(v, str) and v.strip()
         ]

@@ -12,7 +12,7 @@ from perfgoals_xl.core.reader.pairs import is_signature
 from perfgoals_xl.core.rules.registry import Hit, noted, rule
 from perfgoals_xl.core.semantics import canonical, filled, name_text, number_text
 from perfgoals_xl.core.settings import Settings
-from perfgoals_xl.core.vocab import clean
+from perfgoals_xl.core.vocab import clean, half_width
 
 PROJECT_REQUIRED = ("项目名称", "年度预算金额", "实施期", "本年度绩效目标")
 
@@ -376,7 +376,10 @@ def _same_targets(table: Table, medium: int, annual: int) -> bool:
     rows: dict[int, dict[int, tuple[str, str]]] = {}
     for indicator in filled(table):
         if indicator.block in (medium, annual):
-            target = (name_text(indicator), indicator.value.text if indicator.value else "")
+            target = (
+                name_text(indicator),
+                half_width(clean(indicator.value.text)) if indicator.value else "",
+            )
             rows.setdefault(indicator.row, {})[indicator.block] = target
     side_by_side = table.blocks[medium].header_row == table.blocks[annual].header_row
     if side_by_side:

@@ -16,7 +16,7 @@ from perfgoals_xl.core.semantics import (
     number_text,
 )
 from perfgoals_xl.core.settings import Settings
-from perfgoals_xl.core.vocab import clean, is_count_unit
+from perfgoals_xl.core.vocab import clean, half_width, is_count_unit
 
 OPERATORS_TEXT = "≥、≤、=、>、<、定性"
 
@@ -215,7 +215,7 @@ def v14_structured_value(table: Table, settings: Settings) -> Iterator[Hit]:
         value = indicator.value
         if value is None or not isinstance(value.value, str) or indicator.is_quantitative:
             continue  # a number was read, or V13 reports text under a quantitative type
-        text = clean(value.text)
+        text = half_width(clean(value.text))  # ２０２０．１．１ is a date as 2020.1.1 is
         mixed = any(ch.isdigit() for ch in _DATES.sub("", text))
         sentence = len(text) > SENTENCE_CHARS or (text.endswith("。") and len(text) > 10)
         if mixed or sentence:
