@@ -30,6 +30,12 @@ YEAR = re.compile(
 )  # periods of side-by-side column groups (88号: 中期 ‖ 年度)
 
 
+def year_in(field: Field) -> str | None:
+    """The year a title or year line states, also when it is letter-spaced (`2 0 2 2 年 项 目 …`)."""
+    found = YEAR.search("".join(field.text.split()))
+    return found.group() if found else None
+
+
 T = TypeVar("T")
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
@@ -324,9 +330,15 @@ class Table(BaseModel):
     @property
     def year_source(self) -> Field | None:
         """Where the table states its year: the title, else the （2021年度） line under it."""
-        if self.title is not None and YEAR.search(self.title.text):
+        if self.title is not None and year_in(self.title):
             return self.title
-        return self.year_line if self.year_line is not None and YEAR.search(self.year_line.text) else None
+        return self.year_line if self.year_line is not None and year_in(self.year_line) else None
+
+    @property
+    def year(self) -> int | None:
+        """The year the title (or the line under it) states."""
+        source = self.year_source
+        return int(year_in(source)) if source is not None else None  # type: ignore[arg-type]
 
     @property
     def range(self) -> str:

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from perfgoals_xl.core.models import Field as ModelField
-from perfgoals_xl.core.models import Indicator, Table
+from perfgoals_xl.core.models import Indicator, Table, year_in
 from perfgoals_xl.core.vocab import canonical_unit
 
 Operator = Literal["≥", "≤", "=", ">", "<", "定性"]
@@ -105,13 +105,10 @@ class SpecFile(BaseModel):
     table: Spec
 
 
-YEAR = re.compile(r"(20\d{2})")
-
-
 def spec_from_table(table: Table) -> ProjectSpec | DepartmentSpec:
     """Normalise a table read in any layout: canonical labels, operator split from value, unit in its column."""
     indicators = [_indicator(i) for i in table.indicators if i.is_filled]
-    year = int(m.group(1)) if table.title and (m := YEAR.search(table.title.text)) else None
+    year = int(found) if table.title and (found := year_in(table.title)) else None
     amount_unit = table.amount_unit.value if table.amount_unit else None  # never one the table did not state
     unit_name = str(table.unit_name.value) if table.unit_name and table.unit_name.value else None
     if table.kind == "department":

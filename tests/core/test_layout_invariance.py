@@ -109,4 +109,10 @@ def test_the_guided_changes_apply_to_most_tables():
     originals (fragments without a block and flat lists are the exceptions)."""
     applied = Counter(change for _, change in CASES if change in lc.GUIDED)
     assert set(applied) == set(lc.GUIDED)
-    assert min(applied.values()) >= len(KEYS) * 2 // 3, applied
+    assert min(applied[change] for change in lc.GUIDED if change not in LESS_OFTEN) >= len(KEYS) * 2 // 3, (
+        applied
+    )
+    assert min(applied[change] for change in LESS_OFTEN) >= len(KEYS) // 3, applied
+
+
+LESS_OFTEN = {"spaced_title", "two_row_header"}  # tables with a title; blocks of one column group

@@ -271,3 +271,46 @@ def test_junk_below_a_blank_row_is_reported_not_read(write_book):
     ]
     (table,) = _read(write_book({"项目": rows}))
     assert (len(table.indicators), table.unread_rows) == (1, [6])
+
+
+def test_a_two_row_indicator_header(write_book):
+    """`绩效指标` spanning 一级 | 二级 | 三级 on the row below, 指标值 | 度量单位 | 指标值类型 merged over both
+    rows: one header, both rows read, the 一级 carried on, nothing unread and no header item made of it."""
+    rows = [
+        ["2024年项目支出绩效目标表"],
+        ["项目名称", "示例"],
+        ["年度预算金额", 10],
+        ["本年度绩效目标", "全年培训100人，满意度90%以上"],
+        ["绩效指标", None, None, "指标值", "度量单位", "指标值类型"],
+        ["一级指标", "二级指标", "三级指标"],
+        ["产出指标", "数量指标", "培训人数", 100, "人", "≥"],
+        [None, "质量指标", "培训合格率", 95, "%", "≥"],
+        ["满意度指标", "服务对象满意度指标", "学员满意度", 90, "%", "≥"],
+    ]
+    merges = ["A5:C5", "D5:D6", "E5:E6", "F5:F6"]
+    (table,) = _read(write_book({"项目": (rows, merges)}))
+    assert [(b.header_row, b.columns) for b in table.blocks] == [
+        (6, {"level1": 1, "level2": 2, "name": 3, "value": 4, "unit": 5, "operator": 6})
+    ]
+    assert _targets(table) == [
+        ("培训人数", "≥", 100, "人"),
+        ("培训合格率", "≥", 95, "%"),
+        ("学员满意度", "≥", 90, "%"),
+    ]
+    assert [i.level1.value for i in table.indicators] == ["产出指标", "产出指标", "满意度指标"]
+    assert table.unread_rows == [] and "绩效指标" not in table.header
+
+
+def test_sub_captions_under_a_header_are_no_second_header(write_book):
+    """`优 | 良 | 中 | 差` under 评分标准, with 一级 … 指标值 merged over both rows: the upper row is the header."""
+    rows = [
+        ["项目支出绩效目标表"],
+        ["项目名称", "示例"],
+        ["一级指标", "二级指标", "三级指标", "指标值", "评分标准"],
+        [None, None, None, None, "优", "良", "中", "差"],
+        ["产出指标", "数量指标", "巡检村数", "≥120个", "≥120个", "100-119个", "80-99个", "<80个"],
+    ]
+    merges = ["E3:H3", "A3:A4", "B3:B4", "C3:C4", "D3:D4"]
+    (table,) = _read(write_book({"项目": (rows, merges)}))
+    assert [b.header_row for b in table.blocks] == [3]
+    assert _targets(table) == [("巡检村数", "≥", 120, "个")]

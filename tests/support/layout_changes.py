@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 
 from perfgoals_xl.core.models import IndicatorBlock
 from perfgoals_xl.core.reader import read_tables
+from perfgoals_xl.core.reader.labels import is_title
 from perfgoals_xl.files.read import read_workbook
 
 Rows = list[list[str]]
@@ -233,6 +234,34 @@ def header_repeated(rows: Rows, found: list[IndicatorBlock]) -> Sheet | None:
     )
 
 
+def spaced_title(rows: Rows, found: list[IndicatorBlock]) -> Sheet | None:
+    """The title letter-spaced, as official forms print it (`2 0 2 2 年 项 目 支 出 绩 效 目 标 表`)."""
+    new = [[" ".join(c) if c and is_title(c) else c for c in r] for r in rows]
+    return Sheet(new) if new != rows else None
+
+
+def two_row_header(rows: Rows, found: list[IndicatorBlock]) -> Sheet | None:
+    """The indicator header on two rows: 绩效指标 spanning 一级 | 二级 | 三级 below it, the other labels merged
+    over both rows (one column group only: a group's own 二级/三级 would make the upper row a header too)."""
+    if not found or found[0].period is not None:
+        return None
+    block = found[0]
+    levels = [block.columns.get(k) for k in ("level1", "level2", "name")]
+    if None in levels:
+        return None
+    at, header = block.header_row, rows[block.header_row - 1]
+    upper, lower = [""] * len(header), [""] * len(header)
+    merges = [(at, min(levels), at, max(levels))]  # type: ignore[type-var]
+    for col, text in enumerate(header, start=1):
+        if col in levels:
+            lower[col - 1] = text
+        elif text:
+            upper[col - 1] = text
+            merges.append((at, col, at + 1, col))
+    upper[min(levels) - 1] = "绩效指标"  # type: ignore[type-var]
+    return Sheet([*rows[: at - 1], upper, lower, *rows[at:]], merges=merges, row_map=lambda r: r + (r >= at))
+
+
 def stacked(rows: Rows, above: Rows) -> Sheet:
     """The table under another one, three blank rows between."""
     gap = len(above) + 3
@@ -269,4 +298,6 @@ GUIDED = {
     "full_width_values": full_width_values,
     "blank_head_rows": blank_head_rows,
     "header_repeated": header_repeated,
+    "spaced_title": spaced_title,
+    "two_row_header": two_row_header,
 }

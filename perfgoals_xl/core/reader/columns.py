@@ -28,13 +28,50 @@ def header_columns(
     grid: Grid, row: int, cells: list[tuple[int, CellValue]] | None = None
 ) -> dict[str, int] | None:
     """Column roles (first occurrence each) when `row` (its `cells`, when at hand) is an indicator header
-    row, else None."""
+    row, else None. The labels merged down into the row from the row above count as the row's own (a two-row
+    header: 绩效指标 spanning 一级 | 二级 | 三级 below it, 指标值 and 度量单位 merged over both rows)."""
+    cells = grid.row_values(row) if cells is None else cells
+    roles = _roles(cells)
+    if _is_indicator_header(roles):
+        return roles
+    if not roles or _is_indicator_header(_roles(grid.row_values(row - 1))):
+        return None  # under a header of its own the row is its sub-captions (优 | 良 | 中 | 差)
+    roles = _roles(header_cells(grid, row, cells))
+    return roles if _is_indicator_header(roles) else None
+
+
+def _roles(cells: list[tuple[int, CellValue]]) -> dict[str, int]:
     roles: dict[str, int] = {}
-    for col, value in grid.row_values(row) if cells is None else cells:
+    for col, value in cells:
         role = match_column_role(value)
         if role and role not in roles:
             roles[role] = col
-    return roles if _is_indicator_header(roles) else None
+    return roles
+
+
+def header_cells(
+    grid: Grid, row: int, cells: list[tuple[int, CellValue]] | None = None
+) -> list[tuple[int, CellValue]]:
+    """The row's cells, with the cells of the row above merged down into it, left to right."""
+    cells = grid.row_values(row) if cells is None else cells
+    return sorted([*cells, *_merged_down(grid, row, {col for col, _ in cells})])
+
+
+def _merged_down(grid: Grid, row: int, taken: set[int]) -> list[tuple[int, CellValue]]:
+    found = []
+    for col, value in grid.row_values(row - 1) if row > grid.first_row else ():
+        merged = grid.merge_at(row, col)
+        if col not in taken and merged is not None and merged.top == row - 1 and merged.left == col:
+            found.append((col, value))
+    return found
+
+
+def header_top(grid: Grid, row: int) -> int:
+    """The first row of the indicator header at `row`: the row above when labels are merged down from it
+    (and it is no header of its own)."""
+    if _is_indicator_header(_roles(grid.row_values(row))):
+        return row
+    return row - 1 if _merged_down(grid, row, {col for col, _ in grid.row_values(row)}) else row
 
 
 def _is_indicator_header(roles: dict[str, int]) -> bool:
@@ -67,6 +104,7 @@ class Layout:
     level_names_in: str | None = None  # "name": the 三级 column holds 二级 names (指标类型 | 指标名称 forms)
     extra: dict[str, int] = field(default_factory=dict)  # the export's project columns, the tree's 绩效金额
     repeats: frozenset[int] = frozenset()  # the header row written again inside the block (a page break)
+    top_row: int | None = None  # the upper row of a two-row header (labels merged down from it)
 
     @property
     def columns(self) -> dict[str, int]:
@@ -80,7 +118,9 @@ class Layout:
 def block_layout(grid: Grid, header_row: int, last_row: int, repeats: frozenset[int] = frozenset()) -> Layout:
     """The layout of the block whose header is `header_row` (rows up to `last_row` are its body, but for the
     header written again on the rows `repeats`)."""
-    cells = [(col, value, match_column_role(value)) for col, value in grid.row_values(header_row)]
+    top = header_top(grid, header_row)
+    own = grid.row_values(header_row) if top == header_row else header_cells(grid, header_row)
+    cells = [(col, value, match_column_role(value)) for col, value in own]
     roles = [(col, value, role) for col, value, role in cells if role]
     extra = {role: col for col, _, role in roles if role in (*EXPORT_ROLES, "item", "amount")}
     groups = _groups([(c, v, r) for c, v, r in roles if r not in extra])
@@ -103,6 +143,7 @@ def block_layout(grid: Grid, header_row: int, last_row: int, repeats: frozenset[
         form=form,
         extra=extra,
         repeats=repeats,
+        top_row=top if top != header_row else None,
     )
     return _infer_levels(grid, layout, last_row)
 

@@ -58,10 +58,8 @@ class BlockRead:
 
 def read_block(grid: Grid, layout: Layout, last_row: int, first_index: int) -> BlockRead:
     """Every row of the block from below its header to `last_row`; `first_index` numbers its groups."""
-    result = BlockRead(
-        used={layout.header_row, *layout.repeats}
-        | ({layout.subheader_row} if layout.subheader_row else set())
-    )
+    heads = (layout.top_row, layout.subheader_row)
+    result = BlockRead(used={layout.header_row, *layout.repeats, *(row for row in heads if row)})
     readers = [_GroupReader(grid, layout, group) for group in layout.groups]
     end = layout.header_row
     pending: list[tuple[int, bool]] = []  # rows not (yet) placed: (row, a lone long text that may be a note)

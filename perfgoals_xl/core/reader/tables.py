@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from perfgoals_xl.core.grid import Grid
 from perfgoals_xl.core.models import Field, HeaderItem, Indicator, Loc, ReaderNote, Table
-from perfgoals_xl.core.reader.columns import Layout, block_layout
+from perfgoals_xl.core.reader.columns import Layout, block_layout, header_top
 from perfgoals_xl.core.reader.head import Head, convert_amounts, read_head
 from perfgoals_xl.core.reader.indicators import BlockRead, read_block
 from perfgoals_xl.core.reader.labels import DEPARTMENT_LABELS, DEPARTMENT_TITLE, TITLE, label_key
@@ -32,7 +32,9 @@ def read_tables(grid: Grid) -> list[Table]:
 
 
 def _read_segment(grid: Grid, segment: Segment) -> list[Table]:
-    first_block = segment.indicator_rows[0] if segment.indicator_rows else segment.last_row + 1
+    first_block = (
+        header_top(grid, segment.indicator_rows[0]) if segment.indicator_rows else segment.last_row + 1
+    )
     skip = {segment.title_row, *segment.preamble_rows} - {None}
     head = read_head(grid, segment.first_row, first_block - 1, skip)  # type: ignore[arg-type]
     table = _table(grid, segment, head)

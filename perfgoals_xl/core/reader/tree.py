@@ -29,7 +29,9 @@ def read_tree(grid: Grid, layout: Layout, last_row: int, block: int) -> TreeRead
     """Every row under the tree's header, classified by the words in its 项目 cells."""
     value_col = layout.columns["value"]
     amount_col = layout.extra.get("amount")
-    result = TreeRead(used={layout.header_row, *layout.repeats})
+    result = TreeRead(
+        used={layout.header_row, *layout.repeats} | ({layout.top_row} if layout.top_row else set())
+    )
     level1 = level2 = None
     nesting = _Nesting()
     columns: dict[str, int] = {"value": value_col}

@@ -36,10 +36,9 @@ def s01_project_header(table: Table, settings: Settings) -> Iterator[Hit]:
     for label in PROJECT_REQUIRED:
         item = table.header.get(label)
         source = table.year_source
-        year = YEAR.search(source.text) if source else None
-        if item is None and label == "实施期" and year:
+        if item is None and label == "实施期" and source is not None:
             at = source.at  # a form without the field: the title's year is the period, said as a guess
-            yield Hit(at, f"表头没有“实施期”，按标题年度 {year.group()} 年理解", "warning")
+            yield Hit(at, f"表头没有“实施期”，按标题年度 {table.year} 年理解", "warning")
         elif item is None:
             at = _top_left(table)
             yield Hit(at, f"表头缺少“{label}”")
@@ -118,18 +117,15 @@ def s03_years_agree(table: Table, settings: Settings) -> Iterator[Hit]:
     错误示例：标题“2026年项目支出绩效目标表”，实施期“2025年”。
     正确示例：标题“2026年…”，实施期“2026年”。
     """
-    source = table.year_source
-    if source is None:
-        return
-    title_years = YEAR.findall(source.text)
+    year = table.year
     period = table.header.get("实施期")
-    if not title_years or period is None or period.value is None:
+    if year is None or period is None or period.value is None:
         return
     years = [int(y) for y in YEAR.findall(period.value.text)]
-    if years and not min(years) <= int(title_years[0]) <= max(years):
+    if years and not min(years) <= year <= max(years):
         yield Hit(
             period.value.at,
-            f"实施期“{period.value.text}”与标题年度 {title_years[0]} 年不一致",
+            f"实施期“{period.value.text}”与标题年度 {year} 年不一致",
         )
 
 
