@@ -34,7 +34,9 @@ def header_columns(
     roles = _roles(cells)
     if _is_indicator_header(roles):
         return roles
-    if not roles or _is_indicator_header(_roles(grid.row_values(row - 1))):
+    if not any(role in roles for role in (*LEVEL_ROLES, "value")):
+        return None  # no indicator column label at all (a head row: 项目名称 | 年度预算 …)
+    if _is_indicator_header(_roles(grid.row_values(row - 1))):
         return None  # under a header of its own the row is its sub-captions (优 | 良 | 中 | 差)
     roles = _roles(header_cells(grid, row, cells))
     return roles if _is_indicator_header(roles) else None
