@@ -314,3 +314,20 @@ def test_sub_captions_under_a_header_are_no_second_header(write_book):
     (table,) = _read(write_book({"项目": (rows, merges)}))
     assert [b.header_row for b in table.blocks] == [3]
     assert _targets(table) == [("巡检村数", "≥", 120, "个")]
+
+
+def test_more_label_spellings(write_book):
+    """预算金额, 项目周期, 项目年度绩效目标 in the head; 具体指标 | 预期值 | 指标单位 | 符号 | 计算方法 as columns."""
+    path = write_book({"项目": [
+        ["2025年项目支出绩效目标表"],
+        ["项目名称", "社区养老服务", "预算金额", 80],
+        ["项目周期", "2025年1月-2025年12月"],
+        ["项目年度绩效目标", "全年为300名老人提供上门服务"],
+        ["一级指标", "二级指标", "具体指标", "符号", "预期值", "指标单位", "计算方法"],
+        ["产出指标", "数量指标", "服务老人人数", "≥", 300, "人", "服务台账统计"],
+    ]})  # fmt: skip
+    (table,) = _read(path)
+    assert (table.name, table.budget) == ("社区养老服务", 80)
+    assert {"实施期", "本年度绩效目标"} <= set(table.header)
+    assert _targets(table) == [("服务老人人数", "≥", 300, "人")]
+    assert table.indicators[0].explanation.text == "服务台账统计"
