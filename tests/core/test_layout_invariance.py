@@ -39,7 +39,6 @@ def originals() -> dict[str, lc.Rows]:
 
 KEYS = list(originals())
 CHANGES = [*lc.SIMPLE, *lc.GUIDED, "stacked", "beside"]
-Key = tuple[str, str, int, int]
 
 
 def _check(sheet: lc.Sheet, path: Path) -> tuple[int, list]:
@@ -59,39 +58,48 @@ def _as_is(findings: list, cells: bool) -> Counter[tuple]:
     return Counter((f.rule, f.severity, f.row, *((f.col,) if cells else ())) for f in findings)
 
 
-def _changed(change: str, key: str, tmp_path: Path) -> tuple[lc.Sheet | None, int]:
+@cache
+def _folder() -> Path:
+    return Path(tempfile.mkdtemp(prefix="layout_changes_"))
+
+
+@cache
+def _blocks(key: str) -> list:
+    """The original's indicator blocks, read once per process (collection asks for them per change)."""
+    return lc.blocks(originals()[key], _folder())
+
+
+@cache
+def _original(key: str) -> tuple[int, list]:
+    """The original's tables and findings, checked once per process."""
+    return _check(lc.Sheet(originals()[key]), _folder() / f"original_{KEYS.index(key)}.xlsx")
+
+
+def _changed(change: str, key: str) -> tuple[lc.Sheet | None, int]:
     """The changed sheet and how many tables it holds beside the original's (another table's, for stacked
     and beside)."""
     rows = originals()[key]
     if change in lc.SIMPLE:
         return lc.SIMPLE[change](rows), 0
     if change in lc.GUIDED:
-        return lc.GUIDED[change](rows, lc.blocks(rows, tmp_path)), 0
+        return lc.GUIDED[change](rows, _blocks(key)), 0
     other = KEYS[(KEYS.index(key) + 1) % len(KEYS)]
-    other_tables, _ = _check(lc.Sheet(originals()[other]), tmp_path / "other.xlsx")
     place = lc.stacked if change == "stacked" else lc.beside
-    return place(rows, originals()[other]), other_tables
+    return place(rows, originals()[other]), _original(other)[0]
 
 
-@cache
-def _folder() -> Path:
-    return Path(tempfile.mkdtemp(prefix="layout_changes_"))
-
-
-def _applies(key: str, change: str) -> bool:
-    if change not in lc.GUIDED:
-        return True
-    rows = originals()[key]
-    return lc.GUIDED[change](rows, lc.blocks(rows, _folder())) is not None
-
-
-CASES = [(key, change) for key in KEYS for change in CHANGES if _applies(key, change)]
+CASES = [
+    (key, change)
+    for key in KEYS
+    for change in CHANGES
+    if change not in lc.GUIDED or lc.GUIDED[change](originals()[key], _blocks(key)) is not None
+]
 
 
 @pytest.mark.parametrize(("key", "change"), CASES)
 def test_a_layout_change_finds_the_same(key: str, change: str, tmp_path: Path):
-    tables, findings = _check(lc.Sheet(originals()[key]), tmp_path / "original.xlsx")
-    sheet, others = _changed(change, key, tmp_path)
+    tables, findings = _original(key)
+    sheet, others = _changed(change, key)
     assert sheet is not None
     changed_tables, changed = _check(sheet, tmp_path / "changed.xlsx")
     if change == "stacked":

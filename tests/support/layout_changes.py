@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from corpus_score import _NUMERAL  # the corpus writer's numerals: the originals are written alike
 from openpyxl import Workbook, load_workbook
 
 from perfgoals_xl.core.models import IndicatorBlock
@@ -20,7 +21,6 @@ from perfgoals_xl.core.reader.labels import is_title
 from perfgoals_xl.files.read import read_workbook
 
 Rows = list[list[str]]
-_NUMERAL = re.compile(r"[+-]?\d+(?:\.\d+)?")
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)%")
 _LABELS = re.compile(
     r"^(一级指标|二级指标|三级指标|指标值|项目名称|主管部门|实施单位|度量单位|年度目标|本年度绩效目标|绩效指标)$"

@@ -38,7 +38,7 @@ def header_columns(
         return None  # no indicator column label at all (a head row: 项目名称 | 年度预算 …)
     if _is_indicator_header(_roles(grid.row_values(row - 1))):
         return None  # under a header of its own the row is its sub-captions (优 | 良 | 中 | 差)
-    roles = _roles(header_cells(grid, row, cells))
+    roles = _roles(_header_cells(grid, row, cells))
     return roles if _is_indicator_header(roles) else None
 
 
@@ -51,12 +51,9 @@ def _roles(cells: list[tuple[int, CellValue]]) -> dict[str, int]:
     return roles
 
 
-def header_cells(
-    grid: Grid, row: int, cells: list[tuple[int, CellValue]] | None = None
-) -> list[tuple[int, CellValue]]:
+def _header_cells(grid: Grid, row: int, cells: list[tuple[int, CellValue]]) -> list[tuple[int, CellValue]]:
     """The row's cells, with the cells of the row above merged down into it, left to right."""
-    cells = grid.row_values(row) if cells is None else cells
-    return sorted([*cells, *_merged_down(grid, row, {col for col, _ in cells})])
+    return sorted([*cells, *_merged_down(grid, row, {col for col, _ in cells})], key=lambda cell: cell[0])
 
 
 def _merged_down(grid: Grid, row: int, taken: set[int]) -> list[tuple[int, CellValue]]:
@@ -71,9 +68,16 @@ def _merged_down(grid: Grid, row: int, taken: set[int]) -> list[tuple[int, CellV
 def header_top(grid: Grid, row: int) -> int:
     """The first row of the indicator header at `row`: the row above when labels are merged down from it
     (and it is no header of its own)."""
-    if _is_indicator_header(_roles(grid.row_values(row))):
-        return row
-    return row - 1 if _merged_down(grid, row, {col for col, _ in grid.row_values(row)}) else row
+    return _header_source(grid, row)[0]
+
+
+def _header_source(grid: Grid, row: int) -> tuple[int, list[tuple[int, CellValue]]]:
+    """The first row of the header at `row` and its cells (with those merged down from the row above)."""
+    own = grid.row_values(row)
+    if _is_indicator_header(_roles(own)):
+        return row, own
+    cells = _header_cells(grid, row, own)
+    return (row - 1, cells) if len(cells) > len(own) else (row, own)
 
 
 def _is_indicator_header(roles: dict[str, int]) -> bool:
@@ -120,9 +124,8 @@ class Layout:
 def block_layout(grid: Grid, header_row: int, last_row: int, repeats: frozenset[int] = frozenset()) -> Layout:
     """The layout of the block whose header is `header_row` (rows up to `last_row` are its body, but for the
     header written again on the rows `repeats`)."""
-    top = header_top(grid, header_row)
-    own = grid.row_values(header_row) if top == header_row else header_cells(grid, header_row)
-    cells = [(col, value, match_column_role(value)) for col, value in own]
+    top, source = _header_source(grid, header_row)
+    cells = [(col, value, match_column_role(value)) for col, value in source]
     roles = [(col, value, role) for col, value, role in cells if role]
     extra = {role: col for col, _, role in roles if role in (*EXPORT_ROLES, "item", "amount")}
     groups = _groups([(c, v, r) for c, v, r in roles if r not in extra])
