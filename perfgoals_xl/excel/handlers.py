@@ -8,9 +8,11 @@ from typing import Any
 
 from perfgoals_xl.core.check import check_grids, hidden_note, skipped_sheets
 from perfgoals_xl.core.config import ConfigError
+from perfgoals_xl.core.grid import Grid
 from perfgoals_xl.core.marks import RESULTS_SHEET, Plan, plan_marks
-from perfgoals_xl.core.models import SEVERITY_NAMES
+from perfgoals_xl.core.models import SEVERITY_NAMES, Table
 from perfgoals_xl.core.provenance import BOOK_FOLDER, SettingsInForce, resolve
+from perfgoals_xl.core.report import Finding
 from perfgoals_xl.core.settings import Settings
 from perfgoals_xl.excel import app
 from perfgoals_xl.excel.app import Outcome, alert, quiet
@@ -81,18 +83,7 @@ def _check(
             erase_marks(book, keep_values=True)  # a check after 计算合计 keeps the totals it wrote
             grids = read_grids(sheets, include)
             tables, findings = check_grids(grids, settings, include_hidden=include)
-            plan = (
-                plan_marks(
-                    tables,
-                    findings,
-                    source=book_name(book),
-                    checked_at=datetime.now(),
-                    hidden_sheets=[g.sheet for g in grids if g.visibility != "visible"],
-                    settings=in_force,
-                )
-                if tables
-                else None
-            )
+            plan = plan_for(book, grids, tables, findings, in_force) if tables else None
             if plan is not None:
                 draw(book, plan)
     except (ConfigError, BookUnreadable) as exc:
@@ -103,6 +94,21 @@ def _check(
         return alert_outcome(book, Outcome(message + warnings_note(in_force)))
     return alert_outcome(
         book, Outcome(_summary_message(plan) + warnings_note(in_force), plan=plan), goto=plan
+    )
+
+
+def plan_for(
+    book: Any, grids: list[Grid], tables: list[Table], findings: list[Finding], in_force: SettingsInForce
+) -> Plan:
+    """The marks of a check of this book now: its name, the time, the sheets it read that are hidden, and
+    the settings in force (said on the 校验结果 sheet)."""
+    return plan_marks(
+        tables,
+        findings,
+        source=book_name(book),
+        checked_at=datetime.now(),
+        hidden_sheets=[g.sheet for g in grids if g.visibility != "visible"],
+        settings=in_force,
     )
 
 

@@ -4,18 +4,17 @@ disagrees is marked as its C finding."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
 from typing import Any
 
 from perfgoals_xl.core.config import ConfigError
-from perfgoals_xl.core.marks import NOTE_PREFIX, Note, is_value_name, plan_marks, value_names
+from perfgoals_xl.core.marks import NOTE_PREFIX, Note, is_value_name, value_names
 from perfgoals_xl.core.reader import read_tables
 from perfgoals_xl.core.semantics import number_text
 from perfgoals_xl.core.settings import Settings
 from perfgoals_xl.excel.app import Outcome, on_com, quiet
-from perfgoals_xl.excel.handlers import alert_outcome, in_force_for, warnings_note
+from perfgoals_xl.excel.handlers import alert_outcome, in_force_for, plan_for, warnings_note
 from perfgoals_xl.excel.marks import add_name, draw, draw_notes, erase_marks
-from perfgoals_xl.excel.read import BookUnreadable, book_name, name_list, read_grids, user_sheets
+from perfgoals_xl.excel.read import BookUnreadable, name_list, read_grids, user_sheets
 
 
 def fill_totals(book: Any, settings: Settings | None = None) -> Outcome:
@@ -37,14 +36,7 @@ def fill_totals(book: Any, settings: Settings | None = None) -> Outcome:
                 fillable, conflicts = _agreed(identities(tables), settings.thresholds.money_tolerance)
                 filled = _write_totals(book, fillable)
                 findings = [f for f in check_tables(tables, settings) if f.severity != "info"]
-                plan = plan_marks(
-                    tables,
-                    findings,
-                    source=book_name(book),
-                    checked_at=datetime.now(),
-                    hidden_sheets=[g.sheet for g in grids if g.visibility != "visible"],
-                    settings=in_force,
-                )
+                plan = plan_for(book, grids, tables, findings, in_force)
                 draw(book, plan)
                 written = sorted(
                     (i.sheet, i.left.cell.address, round(i.right_sum, 6))
