@@ -10,23 +10,12 @@ import pty
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import openpyxl
 import pytest
 from bad_files import encrypt
+from cli_process import run_cli as run
 from conftest import ONE_SHEET, THREE_SHEETS
-
-
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "perfgoals_xl", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        cwd=cwd,
-    )
 
 
 def test_check_writes_its_report_to_a_file(tmp_path):

@@ -4,15 +4,13 @@ off is named on stderr and in the report, and `--isolated` checks the workbook a
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
+from cli_process import run_cli as run
 from conftest import ONE_SHEET
 
 from perfgoals_xl.core.marks import RESULTS_SHEET
@@ -33,19 +31,6 @@ def submitted(tmp_path: Path) -> tuple[Path, Path, Path]:
     config = unit / "perfgoals.toml"
     config.write_text('ignore = ["H", "V", "C", "S"]\n', encoding="utf-8")
     return home, workbook, config
-
-
-def run(*args: str, home: Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HOME": str(home), "USERPROFILE": str(home)}
-    return subprocess.run(
-        [sys.executable, "-m", "perfgoals_xl", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        env=env,
-        cwd=cwd,
-    )
 
 
 def test_the_silencing_file_is_named_in_the_report_and_on_stderr(submitted):

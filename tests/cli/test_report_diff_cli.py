@@ -6,25 +6,18 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
+from cli_process import run_cli
 from conftest import EXAMPLES, ONE_SHEET, THREE_SHEETS
 from resubmission import RENAMED, write_resubmission
 
 pytestmark = pytest.mark.slow
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "perfgoals_xl", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=180,
-    )
+run = partial(run_cli, timeout=180)  # the reports of many files take longer
 
 
 def embedded(page: Path) -> dict:

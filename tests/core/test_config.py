@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_process import run_cli as run
 from conftest import THREE_SHEETS
 
 from perfgoals_xl.core import config as config_module
@@ -40,18 +39,6 @@ def book(folder: Path, name: str = "a.xlsx") -> Path:
     """The three-sheet sample copied into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     return Path(shutil.copy(THREE_SHEETS, folder / name))
-
-
-def run(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HOME": str(home), "USERPROFILE": str(home)}
-    return subprocess.run(
-        [sys.executable, "-m", "perfgoals_xl", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        env=env,
-    )
 
 
 def rules_found(result: subprocess.CompletedProcess[str]) -> set[str]:

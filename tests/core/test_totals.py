@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import openpyxl
 import pytest
+from cli_process import run_cli as run
 from conftest import ONE_SHEET, THREE_SHEETS
 from excel_harness import run_handler
 
@@ -16,12 +15,6 @@ from perfgoals_xl.core.totals import identities
 from perfgoals_xl.excel.handlers import check_all_sheets, clear_marks
 from perfgoals_xl.excel.totals import fill_totals
 from perfgoals_xl.pipeline import check_file
-
-
-def run(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "perfgoals_xl", *args], capture_output=True, text=True, timeout=120
-    )
 
 
 def test_sample_identities_hold():

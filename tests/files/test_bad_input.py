@@ -15,7 +15,6 @@ import hashlib
 import json
 import resource
 import subprocess
-import sys
 import time
 import zipfile
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from pathlib import Path
 
 import bad_files as bf
 import pytest
+from cli_process import run_cli as run_process
 from conftest import THREE_SHEETS
 
 from perfgoals_xl.files.errors import ReadError
@@ -387,14 +387,7 @@ def run_cli(*args: str) -> tuple[subprocess.CompletedProcess[str], float]:
         resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY, CHILD_MEMORY))
 
     started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-m", "perfgoals_xl", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=CHILD_TIMEOUT,
-        preexec_fn=limit,
-    )
+    result = run_process(*args, timeout=CHILD_TIMEOUT, preexec_fn=limit)
     return result, time.monotonic() - started
 
 

@@ -4,15 +4,14 @@ command line, annotated copies and the Excel handlers (xlwings' remote engine, r
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
 import xlwings as xw
 from bad_files import HIDDEN_ODS_STYLE, ods_table, seed_table, write_ods
+from cli_process import run_cli as cli
 from conftest import ONE_SHEET
 from excel_harness import payload_from_xlsx, replay_actions, run_handler
 
@@ -101,18 +100,6 @@ def test_the_lists_sheet_of_our_templates_is_not_named(tmp_path):
 
 
 # --- the command line ----------------------------------------------------------------------------------------
-
-
-def cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HOME": str(home), "USERPROFILE": str(home)}
-    return subprocess.run(
-        [sys.executable, "-m", "perfgoals_xl", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        env=env,
-    )
 
 
 def sheets_with_findings(result: subprocess.CompletedProcess[str]) -> dict[str, set[str]]:

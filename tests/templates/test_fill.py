@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import string
-import subprocess
-import sys
 
 import openpyxl
 import pytest
+from cli_process import run_cli as run
 from conftest import EXAMPLES, ONE_SHEET, THREE_SHEETS, build_examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -35,12 +34,6 @@ def read_back(wb, path):
     assert result.error is None, result.error
     (table,) = result.tables
     return table, result
-
-
-def run(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "perfgoals_xl", *args], capture_output=True, text=True, timeout=120
-    )
 
 
 def test_committed_templates_are_up_to_date(tmp_path):

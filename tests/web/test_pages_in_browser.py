@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import subprocess
-import sys
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import pytest
+from cli_process import run_cli
 from conftest import EXAMPLES, THREE_SHEETS
 from playwright.sync_api import expect
 from resubmission import write_resubmission
@@ -25,15 +25,7 @@ from perfgoals_xl.web.page import render_page
 pytestmark = pytest.mark.slow
 
 
-def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "perfgoals_xl", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=180,
-        cwd=cwd,
-    )
+cli = partial(run_cli, timeout=180)  # the reports of many files take longer
 
 
 def counts(page, keys):
