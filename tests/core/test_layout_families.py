@@ -12,75 +12,19 @@ from __future__ import annotations
 import io
 import json
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
-from openpyxl.utils import get_column_letter
+from sheet_cases import Sheet, found, only_table, ref, targets
 
 from perfgoals_xl.core.render import to_json, write_json
 from perfgoals_xl.core.report import Report
 from perfgoals_xl.pipeline import check_file
-
-Row = list[Any]
 
 
 @pytest.fixture(params=[True, False], ids=["merged", "unmerged"])
 def merged(request) -> bool:
     """True: the clerk's merges are written; False: the same values with no merge at all."""
     return request.param
-
-
-def ref(top: int, left: int, bottom: int, right: int) -> str:
-    return f"{get_column_letter(left)}{top}:{get_column_letter(right)}{bottom}"
-
-
-@dataclass
-class Sheet:
-    """The cells of one sheet and the merges a clerk's workbook would have over them."""
-
-    cells: dict[tuple[int, int], Any] = field(default_factory=dict)
-    merges: list[str] = field(default_factory=list)
-
-    def lines(self, top: int, rows: list[Row]) -> list[int]:
-        """Rows written from column A at row `top` on; returns their sheet rows."""
-        for offset, line in enumerate(rows):
-            for col, value in enumerate(line, 1):
-                if value is not None:
-                    self.cells[top + offset, col] = value
-        return list(range(top, top + len(rows)))
-
-    def get(self, row: int, col: int) -> Any:
-        return self.cells.get((row, col))
-
-    def merge(self, *refs: str) -> None:
-        self.merges.extend(refs)
-
-    def down(
-        self, col: int, first: int, last: int, span: tuple[int, int], parents: tuple[int, ...] = ()
-    ) -> None:
-        """Merge each label of `col` (rows first..last) down over the empty cells below it, as a clerk's
-        merged 一级/二级 cell: a blank row (nothing in `span`) or a label in a `parents` column ends it."""
-        row = first
-        while row <= last:
-            end = row
-            if self.get(row, col) is not None:
-                while (
-                    end < last
-                    and self.get(end + 1, col) is None
-                    and any(self.get(end + 1, c) is not None for c in range(span[0], span[1] + 1))
-                    and all(self.get(end + 1, p) is None for p in parents)
-                ):
-                    end += 1
-                if end > row:
-                    self.merges.append(ref(row, col, end, col))
-            row = end + 1
-
-    def write(self, write_book, merged: bool):
-        height = max(r for r, _ in self.cells)
-        width = max(c for _, c in self.cells)
-        rows = [[self.get(r, c) for c in range(1, width + 1)] for r in range(1, height + 1)]
-        return write_book({"表": (rows, self.merges if merged else [])})
 
 
 def report(path) -> dict:
@@ -91,32 +35,6 @@ def report(path) -> dict:
     write_json(whole, stream)
     assert stream.getvalue() == json.dumps(to_json(whole), ensure_ascii=False, indent=2) + "\n"
     return json.loads(stream.getvalue())["files"][0]
-
-
-def only_table(rep: dict) -> dict:
-    assert rep["error"] is None, rep["error"]
-    assert len(rep["tables"]) == 1, [(t["range"], t["name"]) for t in rep["tables"]]
-    return rep["tables"][0]
-
-
-def targets(table: dict) -> list[tuple]:
-    """The indicators without their row numbers."""
-    return [
-        (i["level1"], i["level2"], i["name"], i["operator"], i["value"], i["unit"])
-        for i in table["indicators"]
-    ]
-
-
-def found(
-    rep: dict, rule: str | None = None, severity: str | None = None, row: int | None = None
-) -> list[dict]:
-    return [
-        f
-        for f in rep["findings"]
-        if (rule is None or f["rule"] == rule)
-        and (severity is None or f["severity"] == severity)
-        and (row is None or f["row"] == row)
-    ]
 
 
 # ── a. flat list without 一级/二级 (DV02 重庆 巴南一品街道 部门整体) ──────────────────────────────────────

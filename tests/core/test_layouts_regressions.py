@@ -15,14 +15,14 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import openpyxl
 import pytest
-from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from rule_harness import PROJECT_HEADER, department_rows
+from sheet_cases import Row, Sheet, found, only_table, targets
 
 from perfgoals_xl.core import totals
 from perfgoals_xl.core.render import to_json
@@ -32,66 +32,11 @@ from perfgoals_xl.pipeline import check_file
 
 # ── building sheets ─────────────────────────────────────────────────────────────────────────────────────
 
-Row = list[Any]
-
 
 @pytest.fixture(params=[True, False], ids=["merged", "unmerged"])
 def merged(request) -> bool:
     """True: the clerk's merges are written; False: the same values with no merge at all."""
     return request.param
-
-
-def ref(top: int, left: int, bottom: int, right: int) -> str:
-    return f"{get_column_letter(left)}{top}:{get_column_letter(right)}{bottom}"
-
-
-@dataclass
-class Sheet:
-    """The cells of one sheet and the merges a clerk's workbook would have over them."""
-
-    cells: dict[tuple[int, int], Any] = field(default_factory=dict)
-    merges: list[str] = field(default_factory=list)
-
-    def put(self, row: int, col: int, values: Row) -> None:
-        """Values left to right from (row, col); None leaves a cell empty."""
-        for offset, value in enumerate(values):
-            if value is not None:
-                self.cells[row, col + offset] = value
-
-    def get(self, row: int, col: int) -> Any:
-        return self.cells.get((row, col))
-
-    def across(self, row: int, left: int, right: int) -> None:
-        self.merges.append(ref(row, left, row, right))
-
-    def down(
-        self, col: int, first: int, last: int, span: tuple[int, int], parents: tuple[int, ...] = ()
-    ) -> None:
-        """Merge each label of `col` (rows first..last) down over the empty cells below it, as a clerk's
-        merged 一级/二级 cell: a blank row (nothing in `span`) or a label in a `parents` column ends it."""
-        row = first
-        while row <= last:
-            end = row
-            if self.get(row, col) is not None:
-                while (
-                    end < last
-                    and self.get(end + 1, col) is None
-                    and any(self.get(end + 1, c) is not None for c in range(span[0], span[1] + 1))
-                    and all(self.get(end + 1, p) is None for p in parents)
-                ):
-                    end += 1
-                if end > row:
-                    self.merges.append(ref(row, col, end, col))
-            row = end + 1
-
-    def rows(self) -> list[Row]:
-        height = max(r for r, _ in self.cells)
-        width = max(c for _, c in self.cells)
-        return [[self.get(r, c) for c in range(1, width + 1)] for r in range(1, height + 1)]
-
-    def write(self, write_book, merged: bool, name: str = "表", more: dict | None = None):
-        sheets = {name: (self.rows(), self.merges if merged else [])}
-        return write_book({**sheets, **(more or {})})
 
 
 TITLE = "2026年项目支出绩效目标表"
@@ -193,32 +138,6 @@ def project_table(
 def report(path, settings: Settings | None = None) -> dict:
     """The JSON report of one file (its files[0] entry)."""
     return to_json(Report([check_file(path, settings)]))["files"][0]
-
-
-def only_table(rep: dict) -> dict:
-    assert rep["error"] is None, rep["error"]
-    assert len(rep["tables"]) == 1, [(t["range"], t["name"]) for t in rep["tables"]]
-    return rep["tables"][0]
-
-
-def targets(table: dict) -> list[tuple]:
-    """The indicators without their row numbers."""
-    return [
-        (i["level1"], i["level2"], i["name"], i["operator"], i["value"], i["unit"])
-        for i in table["indicators"]
-    ]
-
-
-def found(
-    rep: dict, rule: str | None = None, severity: str | None = None, row: int | None = None
-) -> list[dict]:
-    return [
-        f
-        for f in rep["findings"]
-        if (rule is None or f["rule"] == rule)
-        and (severity is None or f["severity"] == severity)
-        and (row is None or f["row"] == row)
-    ]
 
 
 def column_of(cell: str) -> int:

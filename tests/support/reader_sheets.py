@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sheet_cases import targets  # noqa: F401  (the edge tests take it from here)
+
 from perfgoals_xl.core.render import to_json
 from perfgoals_xl.core.report import Report
 from perfgoals_xl.pipeline import check_file
@@ -18,13 +20,6 @@ def check(write_book, rows: list[Row], merges: list[str] = ()) -> tuple[dict, li
     report = to_json(Report([result]))["files"][0]
     assert report["error"] is None, report["error"]
     return report, result.tables
-
-
-def targets(table: dict) -> list[tuple]:
-    return [
-        (i["level1"], i["level2"], i["name"], i["operator"], i["value"], i["unit"])
-        for i in table["indicators"]
-    ]
 
 
 def findings(report: dict, rule: str) -> list[tuple[str, str, str]]:
