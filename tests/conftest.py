@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -53,3 +53,18 @@ def write_book(tmp_path: Path) -> WriteBook:
         return path
 
     return write
+
+
+@pytest.fixture
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty home folder (no settings file of the machine's user is found), and no settings lookups cached
+    by other tests."""
+    from perfgoals_xl.core.config import clear_cache
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("USERPROFILE", str(home))
+    clear_cache()
+    yield home
+    clear_cache()

@@ -16,17 +16,7 @@ from perfgoals_xl.core.config import ConfigError, clear_cache, load_settings
 from perfgoals_xl.core.settings import Settings
 from perfgoals_xl.pipeline import check_files
 
-
-@pytest.fixture(autouse=True)
-def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty home folder, and no cached lookups from other tests."""
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("USERPROFILE", str(home))
-    clear_cache()
-    yield home
-    clear_cache()
+pytestmark = pytest.mark.usefixtures("isolated_home")  # an empty home, no cached lookups
 
 
 def write(path: Path, text: str) -> Path:

@@ -30,15 +30,7 @@ from perfgoals_xl.pipeline import check_files
 SILENCE_ALL = 'ignore = ["H", "V", "C", "S"]\n'
 
 
-@pytest.fixture(autouse=True)
-def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("USERPROFILE", str(home))
-    clear_cache()
-    yield home
-    clear_cache()
+pytestmark = pytest.mark.usefixtures("isolated_home")  # an empty home, no cached lookups
 
 
 def write(path: Path, text: str) -> Path:

@@ -11,22 +11,12 @@ import pytest
 from conftest import THREE_SHEETS
 from excel_harness import run_handler
 
-from perfgoals_xl.core.config import clear_cache
 from perfgoals_xl.core.marks import RESULTS_SHEET
 from perfgoals_xl.excel import app
 from perfgoals_xl.excel.handlers import check_all_sheets
 from perfgoals_xl.excel.totals import fill_totals
 
-
-@pytest.fixture(autouse=True)
-def isolated_home(tmp_path, monkeypatch):
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("USERPROFILE", str(home))
-    clear_cache()
-    yield home
-    clear_cache()
+pytestmark = pytest.mark.usefixtures("isolated_home")  # an empty home, no cached lookups
 
 
 def test_defaults_are_said_in_the_summary(tmp_path):
