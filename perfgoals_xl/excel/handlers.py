@@ -83,7 +83,7 @@ def _check(
             erase_marks(book, keep_values=True)  # a check after 计算合计 keeps the totals it wrote
             grids = read_grids(sheets, include)
             tables, findings = check_grids(grids, settings, include_hidden=include)
-            plan = plan_for(book, grids, tables, findings, in_force) if tables else None
+            plan = book_plan(book, grids, tables, findings, in_force) if tables else None
             if plan is not None:
                 draw(book, plan)
     except (ConfigError, BookUnreadable) as exc:
@@ -97,7 +97,7 @@ def _check(
     )
 
 
-def plan_for(
+def book_plan(
     book: Any, grids: list[Grid], tables: list[Table], findings: list[Finding], in_force: SettingsInForce
 ) -> Plan:
     """The marks of a check of this book now: its name, the time, the sheets it read that are hidden, and

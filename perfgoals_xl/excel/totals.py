@@ -12,7 +12,7 @@ from perfgoals_xl.core.reader import read_tables
 from perfgoals_xl.core.semantics import number_text
 from perfgoals_xl.core.settings import Settings
 from perfgoals_xl.excel.app import Outcome, on_com, quiet
-from perfgoals_xl.excel.handlers import alert_outcome, in_force_for, plan_for, warnings_note
+from perfgoals_xl.excel.handlers import alert_outcome, book_plan, in_force_for, warnings_note
 from perfgoals_xl.excel.marks import add_name, draw, draw_notes, erase_marks
 from perfgoals_xl.excel.read import BookUnreadable, name_list, read_grids, user_sheets
 
@@ -36,7 +36,7 @@ def fill_totals(book: Any, settings: Settings | None = None) -> Outcome:
                 fillable, conflicts = _agreed(identities(tables), settings.thresholds.money_tolerance)
                 filled = _write_totals(book, fillable)
                 findings = [f for f in check_tables(tables, settings) if f.severity != "info"]
-                plan = plan_for(book, grids, tables, findings, in_force)
+                plan = book_plan(book, grids, tables, findings, in_force)
                 draw(book, plan)
                 written = sorted(
                     (i.sheet, i.left.cell.address, round(i.right_sum, 6))
