@@ -105,15 +105,19 @@ def write_xlsx(rows: list[list[str]], path: Path, sheet: str = "Sheet1") -> Path
     ws.title = sheet
     for r, row in enumerate(rows, start=1):
         for c, text in enumerate(row, start=1):
-            if not text:
-                continue
-            if _NUMERAL.fullmatch(text):
-                ws.cell(r, c, float(text) if "." in text else int(text))
-            else:
-                cell = ws.cell(r, c, text)
-                cell.data_type = "s"  # `=22个` is text, not a formula
+            if text:
+                write_cell(ws.cell(r, c), text)
     book.save(path)
     return Path(path)
+
+
+def write_cell(cell, text: str) -> None:
+    """A plain numeral as a number, any other text as text."""
+    if _NUMERAL.fullmatch(text):
+        cell.value = float(text) if "." in text else int(text)
+    else:
+        cell.value = text
+        cell.data_type = "s"  # `=22个` is text, not a formula
 
 
 def spec_rows(spec: str) -> set[int]:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus_score import _NUMERAL  # the corpus writer's numerals: the originals are written alike
+from corpus_score import _NUMERAL, write_cell  # the originals are written as the corpus writes them
 from openpyxl import Workbook, load_workbook
 
 from perfgoals_xl.core.models import IndicatorBlock
@@ -79,14 +79,15 @@ def write(sheet: Sheet, path: Path) -> Path:
 
 
 def _put(cell, text: str, sheet: Sheet) -> None:
-    if _NUMERAL.fullmatch(text) and not sheet.numbers_as_text:
-        cell.value = float(text) if "." in text else int(text)
-    elif sheet.percent_numbers and (match := _PERCENT.fullmatch(text)):
+    """As the corpus writes a cell, unless the sheet writes numbers as text or percentages as numbers."""
+    if sheet.percent_numbers and (match := _PERCENT.fullmatch(text)):
         cell.value = float(match[1]) / 100
         cell.number_format = "0.0%" if "." in match[1] else "0%"
-    else:
+    elif sheet.numbers_as_text:
         cell.value = text
-        cell.data_type = "s"  # `=22个` is text, not a formula
+        cell.data_type = "s"
+    else:
+        write_cell(cell, text)
 
 
 def blocks(rows: Rows, folder: Path) -> list[IndicatorBlock]:
