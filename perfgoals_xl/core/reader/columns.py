@@ -65,12 +65,6 @@ def _merged_down(grid: Grid, row: int, taken: set[int]) -> list[tuple[int, CellV
     return found
 
 
-def header_top(grid: Grid, row: int) -> int:
-    """The first row of the indicator header at `row`: the row above when labels are merged down from it
-    (and it is no header of its own)."""
-    return _header_source(grid, row)[0]
-
-
 def _header_source(grid: Grid, row: int) -> tuple[int, list[tuple[int, CellValue]]]:
     """The first row of the header at `row` and its cells (with those merged down from the row above)."""
     own = grid.row_values(row)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from perfgoals_xl.core.grid import Grid
 from perfgoals_xl.core.models import Field, HeaderItem, Indicator, Loc, ReaderNote, Table
-from perfgoals_xl.core.reader.columns import Layout, block_layout, header_top
+from perfgoals_xl.core.reader.columns import Layout, block_layout
 from perfgoals_xl.core.reader.head import Head, convert_amounts, read_head
 from perfgoals_xl.core.reader.indicators import BlockRead, read_block
 from perfgoals_xl.core.reader.labels import DEPARTMENT_LABELS, DEPARTMENT_TITLE, TITLE, label_key
@@ -32,9 +32,13 @@ def read_tables(grid: Grid) -> list[Table]:
 
 
 def _read_segment(grid: Grid, segment: Segment) -> list[Table]:
-    first_block = (
-        header_top(grid, segment.indicator_rows[0]) if segment.indicator_rows else segment.last_row + 1
-    )
+    headers = _header_rows(grid, segment.indicator_rows)
+    ends = [*headers[1:], segment.last_row + 1][: len(headers)]
+    layouts = [
+        block_layout(grid, row, end - 1, frozenset(r for r in segment.indicator_rows if row < r < end))
+        for row, end in zip(headers, ends, strict=True)
+    ]
+    first_block = (layouts[0].top_row or layouts[0].header_row) if layouts else segment.last_row + 1
     skip = {segment.title_row, *segment.preamble_rows} - {None}
     head = read_head(grid, segment.first_row, first_block - 1, skip)  # type: ignore[arg-type]
     table = _table(grid, segment, head)
@@ -42,15 +46,8 @@ def _read_segment(grid: Grid, segment: Segment) -> list[Table]:
         table.unreadable = "标题下没有找到表头（项目名称、部门名称）或绩效指标"
         return [table]
     used = [head.used, {r for r in range(segment.first_row, first_block) if r in skip}]
-    layouts: list[Layout] = []
-    headers = _header_rows(grid, segment.indicator_rows)
-    ends = [*headers[1:], segment.last_row + 1][: len(headers)]
-    for header_row, next_header in zip(headers, ends, strict=True):
-        repeats = frozenset(r for r in segment.indicator_rows if header_row < r < next_header)
-        layout = block_layout(grid, header_row, next_header - 1, repeats)
-        layouts.append(layout)
-        read = _read_block(grid, table, layout, next_header - 1)
-        used.append(read.used)
+    for layout, end in zip(layouts, ends, strict=True):
+        used.append(_read_block(grid, table, layout, end - 1).used)
     _account(grid, table, used)
     _describe_form(grid, table, layouts)
     if any(layout.form == "export" for layout in layouts):
