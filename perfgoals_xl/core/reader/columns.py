@@ -21,6 +21,7 @@ from perfgoals_xl.core.vocab import canonical_level1, canonical_level2, clean
 
 LEVEL_ROLES = ("level1", "level2", "name")
 DETAIL_ROLES = ("unit", "operator", "weight", "explanation", "level1", "level2")
+_BLOCK_ROLES = frozenset((*LEVEL_ROLES, "value"))  # a row with none of these is no part of a header
 MAX_CAPTION = 12  # a sub-caption (新罗区, 优) is short
 
 
@@ -34,7 +35,7 @@ def header_columns(
     roles = _roles(cells)
     if _is_indicator_header(roles):
         return roles
-    if not any(role in roles for role in (*LEVEL_ROLES, "value")):
+    if roles.keys().isdisjoint(_BLOCK_ROLES):
         return None  # no indicator column label at all (a head row: 项目名称 | 年度预算 …)
     if _is_indicator_header(_roles(grid.row_values(row - 1))):
         return None  # under a header of its own the row is its sub-captions (优 | 良 | 中 | 差)
